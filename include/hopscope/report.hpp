@@ -1,0 +1,41 @@
+#pragma once
+// The facade the CLI calls: bytes in, analysis_report out.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hopscope/chain.hpp"
+#include "hopscope/header.hpp"
+#include "hopscope/input.hpp"
+
+namespace hopscope {
+
+/// Display values of the main fields, RFC 2047 decoded (raw bytes; renderers escape them).
+struct message_summary {
+  std::string from, to, subject, date, message_id;
+  std::optional<timestamp> date_time;  // the Date field read, when it could be
+};
+
+struct analysis_report {
+  std::string source;  // the path as given, "-" for stdin
+  std::vector<fixup> fixups;
+  message_summary summary;
+  hop_chain chain;
+  std::vector<diagnostic> diagnostics;  // header-level notes
+  std::size_t field_count = 0;
+};
+
+struct analyse_options {
+  input_options input{};
+  header_limits header{};
+  chain_options chain{};
+};
+
+/// Analyses one message (raw bytes: pasted headers or a whole message). Never throws except
+/// std::bad_alloc.
+[[nodiscard]] analysis_report analyse_message(std::string_view bytes, std::string source,
+                                              const analyse_options& options = {});
+
+}  // namespace hopscope

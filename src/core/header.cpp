@@ -1,0 +1,167 @@
+// RFC 5322 2.2 header splitting. Our own, not mimetic's: mimetic drops pasted fields and loses
+// the last field of a block without a blank line (DESIGN.md, "Traps").
+
+#include "hopscope/header.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+
+namespace hopscope {
+namespace {
+
+constexpr char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
+
+// Length of an RFC 5322 field name at the start of `line` (ftext: printable US-ASCII except
+// ':'), with optional WSP before the colon (obsolete syntax, RFC 5322 4.5: "Subject :").
+// Returns the name length and sets `colon` to the colon's position; 0 when not a field line.
+std::size_t field_name_length(std::string_view line, std::size_t& colon) noexcept {
+  std::size_t i = 0;
+  while (i < line.size()) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c == ':' || c <= 32 || c >= 127) break;
+    ++i;
+  }
+  if (i == 0) return 0;
+  std::size_t j = i;
+  while (j < line.size() && is_wsp(line[j])) ++j;
+  if (j >= line.size() || line[j] != ':') return 0;
+  colon = j;
+  return i;
+}
+
+// Bounded notes: one diagnostic per kind, with a count and the first example line number.
+struct note_counter {
+  std::size_t count = 0;
+  std::size_t first_line = 0;
+  void add(std::size_t line) noexcept {
+    if (count++ == 0) first_line = line;
+  }
+};
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string_view header_block::name(std::size_t i) const noexcept {
+  if (i >= fields_.size()) return {};
+  const auto& f = fields_[i];
+  return std::string_view(text_).substr(f.name_begin, f.name_length);
+}
+
+std::string_view header_block::raw_value(std::size_t i) const noexcept {
+  if (i >= fields_.size()) return {};
+  const auto& f = fields_[i];
+  return std::string_view(text_).substr(f.value_begin, f.value_end - f.value_begin);
+}
+
+std::string header_block::unfolded_value(std::size_t i) const {
+  const std::string_view raw = raw_value(i);
+  std::string out;
+  out.reserve(raw.size());
+  for (const char c : raw) {
+    // Unfolding (RFC 5322 2.2.3) removes the line break and keeps the WSP that follows it.
+    if (c == '\n' || c == '\r') continue;
+    out.push_back(c);
+  }
+  std::size_t b = 0, e = out.size();
+  while (b < e && is_wsp(out[b])) ++b;
+  while (e > b && is_wsp(out[e - 1])) --e;
+  return out.substr(b, e - b);
+}
+
+std::optional<std::size_t> header_block::find(std::string_view field_name) const noexcept {
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    if (iequals(name(i), field_name)) return i;
+  }
+  return std::nullopt;
+}
+
+header_block split_header_block(std::string text, const header_limits& limits) {
+  // Offsets are 32-bit; normalise_input() caps blocks far below this.
+  if (text.size() > std::numeric_limits<std::uint32_t>::max() / 2) {
+    text.resize(std::numeric_limits<std::uint32_t>::max() / 2);
+  }
+  std::vector<header_field> fields;
+  std::vector<diagnostic> notes;
+  note_counter not_field, orphan_continuation, too_long, dropped;
+  const std::string_view s(text);
+  std::size_t pos = 0;
+  std::uint32_t line_no = 0;
+  bool current_open = false;  // the last field may still take continuation lines
+  while (pos < s.size()) {
+    const std::size_t nl = s.find('\n', pos);
+    const std::size_t end = nl == std::string_view::npos ? s.size() : nl;
+    const std::size_t next = nl == std::string_view::npos ? s.size() : nl + 1;
+    const std::string_view line = s.substr(pos, end - pos);
+    ++line_no;
+    if (!line.empty() && is_wsp(line[0])) {
+      if (current_open) {
+        auto& f = fields.back();
+        const std::size_t limit = f.value_begin + limits.max_field_bytes;
+        if (end > limit) {
+          if (f.value_end < limit) too_long.add(f.line);
+          f.value_end = static_cast<std::uint32_t>(limit);
+        } else {
+          f.value_end = static_cast<std::uint32_t>(end);
+        }
+      } else {
+        orphan_continuation.add(line_no);
+      }
+    } else if (line.empty()) {
+      // normalise_input() never leaves blank lines; a caller's own block may.
+      current_open = false;
+    } else {
+      std::size_t colon = 0;
+      const std::size_t name_len = field_name_length(line, colon);
+      if (name_len == 0) {
+        not_field.add(line_no);
+        current_open = false;
+      } else if (fields.size() >= limits.max_fields) {
+        dropped.add(line_no);
+        current_open = false;
+      } else {
+        header_field f;
+        f.name_begin = static_cast<std::uint32_t>(pos);
+        f.name_length = static_cast<std::uint32_t>(name_len);
+        f.value_begin = static_cast<std::uint32_t>(pos + colon + 1);
+        std::size_t value_end = end;
+        if (value_end - f.value_begin > limits.max_field_bytes) {
+          value_end = f.value_begin + limits.max_field_bytes;
+          too_long.add(line_no);
+        }
+        f.value_end = static_cast<std::uint32_t>(value_end);
+        f.line = line_no;
+        fields.push_back(f);
+        current_open = true;
+      }
+    }
+    pos = next;
+  }
+  auto note = [&](const note_counter& c, const char* code, const std::string& what) {
+    if (c.count == 0) return;
+    notes.push_back(diagnostic{code, std::to_string(c.count) + " " + what + " (first at line " +
+                                         std::to_string(c.first_line) + ")"});
+  };
+  note(not_field, "not_a_field", "line(s) were not header fields and were skipped");
+  note(orphan_continuation, "orphan_continuation",
+       "continuation line(s) had no field to belong to and were skipped");
+  note(too_long, "field_too_long",
+       "field(s) were longer than " + std::to_string(limits.max_field_bytes) +
+           " bytes and were cut");
+  note(dropped, "too_many_fields",
+       "field(s) past the limit of " + std::to_string(limits.max_fields) + " were not read");
+  return header_block(std::move(text), std::move(fields), std::move(notes));
+}
+
+}  // namespace hopscope

@@ -1,0 +1,46 @@
+// The analysis facade: one message's bytes in, its report out.
+
+#include "hopscope/report.hpp"
+
+namespace hopscope {
+namespace {
+
+std::string display_value(const header_block& block, std::string_view name) {
+  const auto index = block.find(name);
+  if (!index) return {};
+  return decode_encoded_words(block.unfolded_value(*index));
+}
+
+}  // namespace
+
+analysis_report analyse_message(std::string_view bytes, std::string source,
+                                const analyse_options& options) {
+  analysis_report report;
+  report.source = std::move(source);
+  normalised_input input = normalise_input(bytes, options.input);
+  report.fixups = std::move(input.fixups);
+  const header_block block = split_header_block(std::move(input.header), options.header);
+  report.field_count = block.size();
+  report.diagnostics = block.diagnostics();
+
+  auto& s = report.summary;
+  s.from = display_value(block, "From");
+  s.to = display_value(block, "To");
+  s.subject = display_value(block, "Subject");
+  s.message_id = display_value(block, "Message-ID");
+  if (const auto date = block.find("Date")) {
+    s.date = block.unfolded_value(*date);
+    if (auto parsed = parse_mail_date(s.date)) s.date_time = *parsed;
+  }
+
+  std::vector<received_field> received;
+  std::size_t received_index = 0;
+  for (std::size_t i = 0; i < block.size(); ++i) {
+    if (!iequals(block.name(i), "Received")) continue;
+    received.push_back(received_field{received_index++, block.unfolded_value(i)});
+  }
+  report.chain = analyse_chain(received, options.chain);
+  return report;
+}
+
+}  // namespace hopscope

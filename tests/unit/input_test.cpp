@@ -1,0 +1,151 @@
+// Input repair: each case is a real header block (spamassassin-t-data/nice/001, Apache-2.0)
+// damaged the way copy-paste damages it, and the repair the report must show.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "hopscope/header.hpp"
+#include "hopscope/input.hpp"
+
+using hopscope::normalise_input;
+
+namespace {
+
+// The first fields of spamassassin-t-data/nice/001, as stored (LF, mbox "From " line).
+const std::string k_original =
+    "From jm@dogma.slashnull.org  Wed May 16 00:40:34 2001\n"
+    "Return-Path: <jm@dogma.slashnull.org>\n"
+    "Delivered-To: jm@netnoteinc.com\n"
+    "Received: from dogma.slashnull.org (dogma.slashnull.org [212.17.35.15]) by\n"
+    "    mail.netnoteinc.com (Postfix) with ESMTP id 830E5115158 for\n"
+    "    <jm@netnoteinc.com>; Tue, 15 May 2001 23:40:33 +0000 (Eire)\n"
+    "Received: (from jm@localhost) by dogma.slashnull.org (8.9.3/8.9.3) id\n"
+    "    AAA30873 for jm@netnoteinc.com; Wed, 16 May 2001 00:40:33 +0100\n"
+    "From: \"Ximian, Inc.\" <evolve@ximian.com>\n"
+    "Subject: [HC Announce] Ximian Evolution 0.10 \"Tasmanian Devil\" is Now\n"
+    "    Available!\n"
+    "\n"
+    "Body line one.\n"
+    "Received: this is body text and must not be read\n";
+
+// The clean header block every repair must produce.
+const std::string k_clean =
+    "Return-Path: <jm@dogma.slashnull.org>\n"
+    "Delivered-To: jm@netnoteinc.com\n"
+    "Received: from dogma.slashnull.org (dogma.slashnull.org [212.17.35.15]) by\n"
+    "    mail.netnoteinc.com (Postfix) with ESMTP id 830E5115158 for\n"
+    "    <jm@netnoteinc.com>; Tue, 15 May 2001 23:40:33 +0000 (Eire)\n"
+    "Received: (from jm@localhost) by dogma.slashnull.org (8.9.3/8.9.3) id\n"
+    "    AAA30873 for jm@netnoteinc.com; Wed, 16 May 2001 00:40:33 +0100\n"
+    "From: \"Ximian, Inc.\" <evolve@ximian.com>\n"
+    "Subject: [HC Announce] Ximian Evolution 0.10 \"Tasmanian Devil\" is Now\n"
+    "    Available!\n";
+
+std::string header_lines_only() {
+  // k_clean without the mbox line and body, as a person pastes it.
+  return k_clean;
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  std::size_t pos = 0;
+  while ((pos = s.find(from, pos)) != std::string::npos) {
+    s.replace(pos, from.size(), to);
+    pos += to.size();
+  }
+  return s;
+}
+
+bool has_fixup(const hopscope::normalised_input& in, const std::string& code, std::size_t count) {
+  for (const auto& f : in.fixups) {
+    if (f.code == code) return f.count == count;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a whole message keeps only its header block and drops the mbox line", "[input]") {
+  const auto in = normalise_input(k_original);
+  CHECK(in.header == k_clean);
+  CHECK(in.had_body);
+  CHECK(has_fixup(in, "mbox_from_line", 1));
+}
+
+TEST_CASE("CRLF and bare CR line endings become LF", "[input]") {
+  const auto crlf = normalise_input(replace_all(k_original, "\n", "\r\n"));
+  CHECK(crlf.header == k_clean);
+  CHECK(has_fixup(crlf, "crlf", 10));
+  // sisimai/maildir/mac/ stores messages with bare CR line ends.
+  const auto cr = normalise_input(replace_all(k_original, "\n", "\r"));
+  CHECK(cr.header == k_clean);
+  CHECK(has_fixup(cr, "bare_cr", 10));
+}
+
+TEST_CASE("a byte-order mark and leading blank lines are removed", "[input]") {
+  const auto in = normalise_input("\xEF\xBB\xBF\n\n" + header_lines_only());
+  CHECK(in.header == k_clean);
+  CHECK(has_fixup(in, "bom", 1));
+  CHECK(has_fixup(in, "leading_blank_lines", 2));
+}
+
+TEST_CASE("blank lines between pasted fields are removed", "[input]") {
+  // Webmail "show original" copied through a rich-text editor: every line double-spaced.
+  const std::string doubled = replace_all(header_lines_only(), "\n", "\n\n");
+  const auto in = normalise_input(doubled);
+  CHECK(in.header == k_clean);
+  CHECK(has_fixup(in, "blank_lines_between_fields", 9));
+  // Without repair, the first blank line ends the block.
+  hopscope::input_options raw;
+  raw.repair = false;
+  const auto unrepaired = normalise_input(doubled, raw);
+  CHECK(unrepaired.header == "Return-Path: <jm@dogma.slashnull.org>\n");
+}
+
+TEST_CASE("a body that starts like prose is not taken for pasted fields", "[input]") {
+  const auto in = normalise_input(k_clean + "\nHello: this is the body\n");
+  CHECK(in.header == k_clean);
+  CHECK(in.had_body);
+  CHECK(in.fixups.empty());
+}
+
+TEST_CASE("common indentation is removed, continuation lines stay continuations", "[input]") {
+  const std::string indented = "    " + replace_all(header_lines_only(), "\n", "\n    ");
+  const auto in = normalise_input(indented.substr(0, indented.size() - 4));
+  CHECK(in.header == k_clean);
+  CHECK(has_fixup(in, "common_indent", 10));
+}
+
+TEST_CASE("> quoting from a forwarded paste is removed", "[input]") {
+  const std::string quoted = "> " + replace_all(header_lines_only(), "\n", "\n> ");
+  const auto in = normalise_input(quoted.substr(0, quoted.size() - 2) + "\nmy own text\n");
+  CHECK(in.header == k_clean);
+  CHECK(has_fixup(in, "quote_prefix", 10));
+}
+
+TEST_CASE("no-break spaces and NUL bytes become spaces", "[input]") {
+  const std::string nbsp = replace_all(header_lines_only(), "\n    ", "\n\xC2\xA0\xC2\xA0");
+  const auto in = normalise_input(nbsp);
+  CHECK(in.header == replace_all(k_clean, "\n    ", "\n  "));
+  CHECK(has_fixup(in, "nbsp", 8));
+  const auto nul = normalise_input(std::string("Subject: a\0b\n", 13));
+  CHECK(nul.header == "Subject: a b\n");
+  CHECK(has_fixup(nul, "nul_bytes", 1));
+}
+
+TEST_CASE("header_end_offset finds the end only once it can decide", "[input]") {
+  const std::string msg = k_clean + "\nBody\n";
+  CHECK(hopscope::header_end_offset(msg, true) == k_clean.size() + 1);
+  // The blank line is there but not the line after it: a pasted block could go on.
+  CHECK(hopscope::header_end_offset(k_clean + "\n", true) == 0);
+  CHECK(hopscope::header_end_offset(k_clean + "\n", false) == k_clean.size() + 1);
+  CHECK(hopscope::header_end_offset(k_clean.substr(0, 30), true) == 0);
+}
+
+TEST_CASE("the header block is capped and the cut is a fixup", "[input][limits]") {
+  hopscope::input_options small;
+  small.limits.max_header_bytes = 100;
+  const auto in = normalise_input(k_clean, small);
+  CHECK(in.header.size() <= 100);
+  CHECK(in.header == "Return-Path: <jm@dogma.slashnull.org>\nDelivered-To: jm@netnoteinc.com\n");
+  CHECK(has_fixup(in, "header_truncated", 1));
+}
