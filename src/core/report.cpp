@@ -5,10 +5,24 @@
 namespace hopscope {
 namespace {
 
+// Folding whitespace is layout, not content: a display value shows each run as one space.
+std::string collapse_whitespace(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool in_space = false;
+  for (const char c : s) {
+    const bool space = c == ' ' || c == '\t';
+    if (space && in_space) continue;
+    out.push_back(space ? ' ' : c);
+    in_space = space;
+  }
+  return out;
+}
+
 std::string display_value(const header_block& block, std::string_view name) {
   const auto index = block.find(name);
   if (!index) return {};
-  return decode_encoded_words(block.unfolded_value(*index));
+  return decode_encoded_words(collapse_whitespace(block.unfolded_value(*index)));
 }
 
 }  // namespace

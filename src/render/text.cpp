@@ -92,7 +92,8 @@ void render_hop(std::string& out, const palette& p, const hop_chain& chain, std:
                  p.reset());
   std::string from;
   if (!r.helo.empty()) from += "helo " + esc(r.helo) + "  ";
-  if (!r.rdns.empty()) from += "rdns " + esc(r.rdns) + (r.rdns_unverified ? " (unverified)" : "") + "  ";
+  if (!r.rdns.empty()) from += "rdns " + esc(r.rdns) + "  ";
+  if (r.rdns.empty() && r.rdns_unverified) from += "rdns unknown (did not forward-confirm)  ";
   if (r.helo.empty() && r.rdns.empty() && !r.from_token.empty()) from += esc(r.from_token) + "  ";
   if (r.ip) from += "ip " + r.ip->to_string() + " (" + std::string(to_string(h.scope)) + ")";
   if (from.empty()) from = "-";

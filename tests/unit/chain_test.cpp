@@ -1,1 +1,129 @@
+// The chain on real header blocks (tests/data/chains/README.md says where each came from).
+// Expected values were worked out by hand from the lines themselves; see the comments.
 #include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "hopscope/report.hpp"
+
+namespace {
+
+hopscope::analysis_report analyse_file(const std::string& name) {
+  std::ifstream in(std::string(HOPSCOPE_TEST_DATA_DIR) + "/chains/" + name, std::ios::binary);
+  REQUIRE(in);
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return hopscope::analyse_message(bytes, name);
+}
+
+std::string ip_of(const hopscope::hop& h) { return h.received.ip ? h.received.ip->to_string() : ""; }
+
+std::size_t count_findings(const hopscope::hop_chain& chain, const std::string& code,
+                           std::optional<std::size_t> hop) {
+  std::size_t n = 0;
+  for (const auto& f : chain.findings) n += f.code == code && f.hop == hop;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("sample-1109: private client behind a global HELO literal, 39 min of skew", "[chain]") {
+  const auto report = analyse_file("phishing_pot-2022-2023_sample-1109.hdr");
+  const auto& chain = report.chain;
+  REQUIRE(chain.hops.size() == 5);
+  // Origin first: the bottom field, "from [147.78.103.148] (unknown [172.16.200.2]) by
+  // mail.cistsec.com.cn (Postfix)": the client is 172.16.200.2, the literal is only its HELO.
+  CHECK(chain.hops[0].header_index == 4);
+  CHECK(ip_of(chain.hops[0]) == "172.16.200.2");
+  CHECK(chain.hops[0].scope == hopscope::ip_scope::private_use);
+  CHECK(chain.hops[0].received.helo == "[147.78.103.148]");
+  // The oldest hop with a global client: Office 365's edge, "from mail.cistsec.com.cn
+  // (221.238.162.115)".
+  REQUIRE(chain.origin == std::optional<std::size_t>(1));
+  CHECK(ip_of(chain.hops[1]) == "221.238.162.115");
+  // 19:59:03 +0800 (11:59:03Z) then 11:20:10Z: 2,333 s backwards, a clock is off.
+  CHECK_FALSE(chain.hops[1].delay_seconds.has_value());
+  CHECK(chain.hops[1].skew_seconds == std::optional<std::int64_t>(2333));
+  CHECK(count_findings(chain, "clock_skew", 1) == 1);
+  CHECK(chain.hops[2].delay_seconds == std::optional<std::int64_t>(2));
+  CHECK(chain.hops[3].delay_seconds == std::optional<std::int64_t>(0));
+  CHECK(chain.hops[4].delay_seconds == std::optional<std::int64_t>(2));
+  CHECK(ip_of(chain.hops[4]) == "::1");
+  // The total would be negative across the bad clock: it is not shown as a number.
+  CHECK_FALSE(chain.total_seconds.has_value());
+}
+
+TEST_CASE("sample-1272: Gmail chain with a loopback first hop and 143 s of skew", "[chain]") {
+  const auto report = analyse_file("phishing_pot-2022-2023_sample-1272.hdr");
+  const auto& chain = report.chain;
+  REQUIRE(chain.hops.size() == 3);
+  CHECK(ip_of(chain.hops[0]) == "::1");  // "(localhost [IPv6:::1])"
+  CHECK(chain.hops[0].scope == hopscope::ip_scope::loopback);
+  REQUIRE(chain.origin == std::optional<std::size_t>(1));
+  CHECK(ip_of(chain.hops[1]) == "142.91.36.149");
+  CHECK(chain.hops[1].received.by_host == "mx.google.com");
+  // 17:45:09 -0400 (21:45:09Z) then 14:42:46 -0700 (21:42:46Z).
+  CHECK(chain.hops[1].skew_seconds == std::optional<std::int64_t>(143));
+  CHECK(count_findings(chain, "clock_skew", 1) == 1);
+  // "by 2002:a05:7412:d592:b0:d2:e702:d9f1 with SMTP id db18csp106385rdb": an IPv6 by-host.
+  CHECK(chain.hops[2].delay_seconds == std::optional<std::int64_t>(1));
+  CHECK(chain.hops[2].received.id == "db18csp106385rdb");
+  CHECK_FALSE(chain.hops[2].received.ip.has_value());
+}
+
+TEST_CASE("sample-1206: a spam host stamping local time as -0700", "[chain]") {
+  const auto report = analyse_file("phishing_pot-2022-2023_sample-1206.hdr");
+  const auto& chain = report.chain;
+  REQUIRE(chain.hops.size() == 2);
+  CHECK(ip_of(chain.hops[0]) == "127.0.0.1");
+  CHECK(chain.hops[0].received.with.find("SMTPSVC") != std::string::npos);
+  REQUIRE(chain.origin == std::optional<std::size_t>(1));
+  CHECK(ip_of(chain.hops[1]) == "94.131.99.130");
+  CHECK(chain.hops[1].received.rdns.empty());
+  CHECK(chain.hops[1].received.rdns_unverified);  // Postfix "unknown [94.131.99.130]"
+  // 04:49:48 -0700 (11:49:48Z) then 04:49:55 +0000: 25,193 s backwards, never a delay.
+  CHECK(chain.hops[1].skew_seconds == std::optional<std::int64_t>(25193));
+  CHECK_FALSE(chain.hops[1].delay_seconds.has_value());
+}
+
+TEST_CASE("nice/001: a 2001 six-hop chain with delays and an origin", "[chain]") {
+  const auto report = analyse_file("spamassassin-t-data_nice_001.hdr");
+  const auto& chain = report.chain;
+  REQUIRE(chain.hops.size() == 6);
+  // "by milkplus (Postfix, from userid 1000) id D3FDD10B051": a local pickup, no client.
+  CHECK_FALSE(chain.hops[0].received.ip.has_value());
+  CHECK(chain.hops[0].received.by_host == "milkplus");
+  CHECK(chain.hops[0].received.id == "D3FDD10B051");
+  REQUIRE(chain.origin == std::optional<std::size_t>(1));
+  CHECK(ip_of(chain.hops[1]) == "62.122.4.47");
+  CHECK(chain.hops[1].received.rdns == "62-122-4-47.flat.galactica.it");
+  CHECK(chain.hops[1].received.helo == "milkplus");
+  CHECK(chain.hops[1].delay_seconds == std::optional<std::int64_t>(2));
+  // "(IDENT:nobody@localhost [127.0.0.1])"
+  CHECK(ip_of(chain.hops[2]) == "127.0.0.1");
+  CHECK(chain.hops[2].delay_seconds == std::optional<std::int64_t>(3283));
+  CHECK(chain.hops[3].delay_seconds == std::optional<std::int64_t>(4464));
+  CHECK(chain.hops[4].delay_seconds == std::optional<std::int64_t>(2));
+  CHECK(chain.hops[5].delay_seconds == std::optional<std::int64_t>(0));
+  CHECK(chain.hops[5].received.id == "830E5115158");
+  CHECK(chain.hops[5].received.for_addr.find("jm@netnoteinc.com") != std::string::npos);
+  CHECK(chain.total_seconds == std::optional<std::int64_t>(7751));  // 21:31:22Z to 23:40:33Z
+  CHECK(count_findings(chain, "clock_skew", std::nullopt) == 0);
+  for (const auto& f : chain.findings) CHECK(f.code != "clock_skew");
+  // The Date field is the sender's clock: "15 May 2001 17:31:22 -0400".
+  REQUIRE(report.summary.date_time.has_value());
+  CHECK(report.summary.date_time->epoch == 989962282);
+}
+
+TEST_CASE("an empty chain and a message with no dates", "[chain]") {
+  const auto none = hopscope::analyse_message("From: a@example.com\nSubject: hi\n", "x");
+  CHECK(none.chain.hops.empty());
+  CHECK_FALSE(none.chain.origin.has_value());
+  CHECK_FALSE(none.chain.total_seconds.has_value());
+  const auto undated = hopscope::analyse_message(
+      "Received: from a.example ([198.51.100.7]) by b.example with SMTP id 1\n", "x");
+  REQUIRE(undated.chain.hops.size() == 1);
+  CHECK_FALSE(undated.chain.origin.has_value());  // 198.51.100.7 is documentation space
+  CHECK(undated.chain.findings.at(0).code == "no_date");
+}
