@@ -20,18 +20,18 @@ struct ip_address {
 
 enum class ip_scope : std::uint8_t {
   global,
-  private_use,     // 10/8, 172.16/12, 192.168/16
-  shared,          // 100.64/10 (CGNAT)
-  loopback,        // 127/8, ::1
-  link_local,      // 169.254/16, fe80::/10
-  documentation,   // 192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32
-  benchmarking,    // 198.18/15, 2001:2::/48
-  unique_local,    // fc00::/7
-  multicast,       // 224/4, ff00::/8
-  reserved,        // 240/4, 255.255.255.255, 0/8, ::/128, other IANA-reserved blocks
+  private_use,           // 10/8, 172.16/12, 192.168/16
+  shared,                // 100.64/10 (CGNAT)
+  loopback,              // 127/8, ::1
+  link_local,            // 169.254/16, fe80::/10
+  documentation,         // 192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32
+  benchmarking,          // 198.18/15, 2001:2::/48
+  unique_local,          // fc00::/7
+  multicast,             // 224/4, ff00::/8
+  reserved,              // 240/4, 255.255.255.255, 0/8, ::/128, other IANA-reserved blocks
   protocol_assignments,  // 192.0.0/24, 2001::/23 (minus global exceptions)
-  translation,     // 64:ff9b::/96, 64:ff9b:1::/48
-  unspecified,     // 0.0.0.0, ::
+  translation,           // 64:ff9b::/96, 64:ff9b:1::/48
+  unspecified,           // 0.0.0.0, ::
 };
 
 /// Parses an address with inet_pton strictness: dotted quad with no leading zeros and exactly

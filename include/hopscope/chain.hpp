@@ -14,16 +14,16 @@ namespace hopscope {
 enum class severity : std::uint8_t { info, notice, warning, problem };
 
 struct finding {
-  std::string code;               // stable snake_case: clock_skew, chain_break, no_date, ...
-  std::optional<std::size_t> hop; // index into hop_chain::hops, if tied to one hop
+  std::string code;                // stable snake_case: clock_skew, chain_break, no_date, ...
+  std::optional<std::size_t> hop;  // index into hop_chain::hops, if tied to one hop
   std::string message;
   severity level = severity::notice;
 };
 
 struct hop {
   received_hop received;
-  std::size_t header_index = 0;  // 0-based position of its Received field from the top
-  std::string raw;               // the field value as written (unfolded)
+  std::size_t header_index = 0;       // 0-based position of its Received field from the top
+  std::string raw;                    // the field value as written (unfolded)
   ip_scope scope = ip_scope::global;  // of received.ip, meaningful when ip is set
   /// Seconds since the previous dated hop; null when either time is missing. Never negative:
   /// a backwards step is reported as clock skew and the delay is 0 (see skew_seconds).
@@ -33,8 +33,8 @@ struct hop {
 };
 
 struct hop_chain {
-  std::vector<hop> hops;  // origin first
-  std::optional<std::size_t> origin;  // oldest hop whose client IP is global
+  std::vector<hop> hops;                      // origin first
+  std::optional<std::size_t> origin;          // oldest hop whose client IP is global
   std::optional<std::int64_t> total_seconds;  // first dated hop to last dated hop, never < 0
   std::vector<finding> findings;
 };

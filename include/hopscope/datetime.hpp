@@ -13,24 +13,24 @@ namespace hopscope {
 
 /// How the zone of a date was read.
 enum class zone_rule : std::uint8_t {
-  numeric,           // +hhmm / -hhmm (also +hh:mm)
-  numeric_unknown,   // -0000: RFC 5322 "no information about the local time zone"
-  ut_gmt,            // UT, UTC, GMT, Z
-  us_named,          // EST EDT CST CDT MST MDT PST PDT (RFC 5322 4.3)
-  military,          // single letters; RFC 5322 4.3 says treat as -0000 (unknown)
-  other_named,       // a name outside RFC 5322 (CEST, JST, ...) read from our table
-  missing,           // no zone at all: taken as UTC, offset unknown
-  unknown_named,     // an alphabetic zone not in our table; RFC 5322 4.3: treat as -0000
+  numeric,          // +hhmm / -hhmm (also +hh:mm)
+  numeric_unknown,  // -0000: RFC 5322 "no information about the local time zone"
+  ut_gmt,           // UT, UTC, GMT, Z
+  us_named,         // EST EDT CST CDT MST MDT PST PDT (RFC 5322 4.3)
+  military,         // single letters; RFC 5322 4.3 says treat as -0000 (unknown)
+  other_named,      // a name outside RFC 5322 (CEST, JST, ...) read from our table
+  missing,          // no zone at all: taken as UTC, offset unknown
+  unknown_named,    // an alphabetic zone not in our table; RFC 5322 4.3: treat as -0000
 };
 
 /// Which overall form of date was read.
 enum class date_form : std::uint8_t {
-  rfc5322,     // [day ","] d mon yyyy hh:mm[:ss] zone, obsolete variations included
-  asctime,     // Sun Mar 16 23:00:35 2025 [zone]
-  iso8601,     // 2025-03-16T23:00:35Z, 2025-03-16 23:00:35 +0000
-  go_time,     // 2023-07-28 19:32:25.928333532 +0000 UTC m=+6810983.8
-  numeric_dmy, // 22/08/2002 10:25:57 (and 08/22/2002 when only that reading is a date)
-  month_first, // Jul, 17 2002 8:56:49 AM -0100 (spam-ware), Wed, Apr 9, 2020 at 9:09 AM
+  rfc5322,      // [day ","] d mon yyyy hh:mm[:ss] zone, obsolete variations included
+  asctime,      // Sun Mar 16 23:00:35 2025 [zone]
+  iso8601,      // 2025-03-16T23:00:35Z, 2025-03-16 23:00:35 +0000
+  go_time,      // 2023-07-28 19:32:25.928333532 +0000 UTC m=+6810983.8
+  numeric_dmy,  // 22/08/2002 10:25:57 (and 08/22/2002 when only that reading is a date)
+  month_first,  // Jul, 17 2002 8:56:49 AM -0100 (spam-ware), Wed, Apr 9, 2020 at 9:09 AM
 };
 
 /// Odd-but-readable properties, as bit flags.
@@ -52,9 +52,9 @@ enum date_note : std::uint16_t {
 };
 
 struct timestamp {
-  std::int64_t epoch = 0;          // UTC seconds since 1970-01-01
-  std::int32_t nanos = 0;          // fractional part, 0..999'999'999
-  std::int16_t offset_minutes = 0; // the offset as stamped (0 when unknown)
+  std::int64_t epoch = 0;           // UTC seconds since 1970-01-01
+  std::int32_t nanos = 0;           // fractional part, 0..999'999'999
+  std::int16_t offset_minutes = 0;  // the offset as stamped (0 when unknown)
   zone_rule zone = zone_rule::missing;
   date_form form = date_form::rfc5322;
   std::uint16_t notes = note_none;  // date_note bits

@@ -13,8 +13,8 @@
 namespace hopscope {
 
 struct header_limits {
-  std::size_t max_fields = 10000;           // further fields are dropped with a diagnostic
-  std::size_t max_field_bytes = 1u << 20;   // a longer field is cut with a diagnostic
+  std::size_t max_fields = 10000;          // further fields are dropped with a diagnostic
+  std::size_t max_field_bytes = 1u << 20;  // a longer field is cut with a diagnostic
 };
 
 /// One field: offsets into header_block::text(). The value starts after the colon and runs to

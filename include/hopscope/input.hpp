@@ -36,7 +36,8 @@ struct normalised_input {
 
 /// Normalises raw bytes (a pasted header block or a whole message) and keeps only the header
 /// block. Never throws except std::bad_alloc; linear time in the bytes examined.
-[[nodiscard]] normalised_input normalise_input(std::string_view bytes, const input_options& options = {});
+[[nodiscard]] normalised_input normalise_input(std::string_view bytes,
+                                               const input_options& options = {});
 
 /// For streaming readers: the number of bytes of `bytes` that a caller must have read so that
 /// normalise_input() sees the whole header block, or 0 if the header end is not in `bytes` yet.

@@ -14,7 +14,8 @@ struct render_options {
 
 /// The terminal report. Every byte from the message is escaped (control characters, ESC and
 /// bidi overrides shown as \xNN).
-[[nodiscard]] std::string render_text(const analysis_report& report, const render_options& options = {});
+[[nodiscard]] std::string render_text(const analysis_report& report,
+                                      const render_options& options = {});
 
 /// One JSON object (no trailing newline), valid UTF-8 whatever the input bytes.
 [[nodiscard]] std::string render_json(const analysis_report& report, bool pretty = false);

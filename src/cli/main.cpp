@@ -109,8 +109,8 @@ int run_analyze(const analyze_args& args) {
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an EPIPE write error, handled quietly
   CLI::App app{"hopscope: explains where an email has been, from its headers.", "hopscope"};
-  app.set_version_flag("--version",
-                       std::string("hopscope ") + HOPSCOPE_VERSION + " (" + HOPSCOPE_BUILD_INFO + ")");
+  app.set_version_flag(
+      "--version", std::string("hopscope ") + HOPSCOPE_VERSION + " (" + HOPSCOPE_BUILD_INFO + ")");
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
@@ -119,9 +119,11 @@ int main(int argc, char** argv) {
       "  pbpaste | hopscope analyze          (paste headers, Ctrl-D to end)");
 
   analyze_args args;
-  auto* analyze = app.add_subcommand("analyze", "Rebuild and explain the Received chain of messages");
+  auto* analyze =
+      app.add_subcommand("analyze", "Rebuild and explain the Received chain of messages");
   analyze->alias("analyse");
-  analyze->add_option("inputs", args.inputs, "Message files or pasted headers; - or none for stdin");
+  analyze->add_option("inputs", args.inputs,
+                      "Message files or pasted headers; - or none for stdin");
   auto* json = analyze->add_flag("--json", args.json, "Print one JSON object");
   analyze->add_flag("--ndjson", args.ndjson, "Print one JSON object per input per line")
       ->excludes(json);

@@ -15,11 +15,15 @@ namespace {
 source_error errno_error(int err, const std::string& what) {
   switch (err) {
     case ENOENT:
-    case ENOTDIR: return {"not_found", what + ": no such file"};
+    case ENOTDIR:
+      return {"not_found", what + ": no such file"};
     case EACCES:
-    case EPERM: return {"permission_denied", what + ": permission denied"};
-    case EISDIR: return {"is_a_directory", what + ": is a directory"};
-    default: return {"read_error", what + ": " + std::strerror(err)};
+    case EPERM:
+      return {"permission_denied", what + ": permission denied"};
+    case EISDIR:
+      return {"is_a_directory", what + ": is a directory"};
+    default:
+      return {"read_error", what + ": " + std::strerror(err)};
   }
 }
 

@@ -21,7 +21,7 @@ struct read_options {
 };
 
 /// Reads the start of `path` ("-" is stdin) up to the end of its header block.
-[[nodiscard]] tl::expected<std::string, source_error> read_header_bytes(const std::string& path,
-                                                                        const read_options& options);
+[[nodiscard]] tl::expected<std::string, source_error> read_header_bytes(
+    const std::string& path, const read_options& options);
 
 }  // namespace hopscope::cli

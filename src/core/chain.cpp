@@ -69,10 +69,14 @@ void add(hop_chain& chain, std::string code, std::optional<std::size_t> hop_inde
 
 std::string_view to_string(severity level) noexcept {
   switch (level) {
-    case severity::info: return "info";
-    case severity::notice: return "notice";
-    case severity::warning: return "warning";
-    case severity::problem: return "problem";
+    case severity::info:
+      return "info";
+    case severity::notice:
+      return "notice";
+    case severity::warning:
+      return "warning";
+    case severity::problem:
+      return "problem";
   }
   return "info";
 }
@@ -152,8 +156,7 @@ hop_chain analyse_chain(const std::vector<received_field>& newest_first,
       add(chain, "chain_break", i + 1,
           "hop " + std::to_string(i + 1) + " was stamped by " + chain.hops[i].received.by_host +
               " but hop " + std::to_string(i + 2) + " came from " +
-              (next.rdns.empty() ? (next.helo.empty() ? next.from_token : next.helo)
-                                 : next.rdns),
+              (next.rdns.empty() ? (next.helo.empty() ? next.from_token : next.helo) : next.rdns),
           severity::info);
     }
   }

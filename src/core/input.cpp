@@ -86,20 +86,48 @@ std::string_view field_name_of(std::string_view s) noexcept {
 // Fields a pasted header block is made of. A blank line followed by one of these does not end
 // the block when repairing: webmail "show original" copies often come out double-spaced.
 bool is_well_known_field(std::string_view name) noexcept {
-  static constexpr std::array<std::string_view, 42> k_names = {
-      "received",         "from",        "to",          "cc",
-      "bcc",              "subject",     "date",        "message-id",
-      "return-path",      "reply-to",    "sender",      "delivered-to",
-      "mime-version",     "content-type", "content-transfer-encoding",
-      "dkim-signature",   "domainkey-signature",        "authentication-results",
-      "received-spf",     "arc-seal",    "arc-message-signature",
-      "arc-authentication-results",      "in-reply-to", "references",
-      "thread-topic",     "thread-index", "list-unsubscribe",
-      "list-id",          "precedence",  "importance",  "x-mailer",
-      "user-agent",       "x-received",  "x-original-to",
-      "x-originating-ip", "x-ms-exchange-organization-authas",
-      "x-google-smtp-source",            "feedback-id", "content-language",
-      "accept-language",  "resent-from", "resent-date"};
+  static constexpr std::array<std::string_view, 42> k_names = {"received",
+                                                               "from",
+                                                               "to",
+                                                               "cc",
+                                                               "bcc",
+                                                               "subject",
+                                                               "date",
+                                                               "message-id",
+                                                               "return-path",
+                                                               "reply-to",
+                                                               "sender",
+                                                               "delivered-to",
+                                                               "mime-version",
+                                                               "content-type",
+                                                               "content-transfer-encoding",
+                                                               "dkim-signature",
+                                                               "domainkey-signature",
+                                                               "authentication-results",
+                                                               "received-spf",
+                                                               "arc-seal",
+                                                               "arc-message-signature",
+                                                               "arc-authentication-results",
+                                                               "in-reply-to",
+                                                               "references",
+                                                               "thread-topic",
+                                                               "thread-index",
+                                                               "list-unsubscribe",
+                                                               "list-id",
+                                                               "precedence",
+                                                               "importance",
+                                                               "x-mailer",
+                                                               "user-agent",
+                                                               "x-received",
+                                                               "x-original-to",
+                                                               "x-originating-ip",
+                                                               "x-ms-exchange-organization-authas",
+                                                               "x-google-smtp-source",
+                                                               "feedback-id",
+                                                               "content-language",
+                                                               "accept-language",
+                                                               "resent-from",
+                                                               "resent-date"};
   if (name.size() > 2 && (name[0] == 'x' || name[0] == 'X') && name[1] == '-') return true;
   if (name.size() > 4 && iequals(name.substr(0, 4), "arc-")) return true;
   if (name.size() > 5 && iequals(name.substr(0, 5), "list-")) return true;
@@ -239,9 +267,8 @@ scan_result scan(std::string_view bytes, bool repair, std::size_t max_bytes, boo
           return result;  // cannot decide yet
         }
         bool s2 = false, o2 = false;
-        next_content =
-            strip_prefix(bytes.substr(next_line.begin, next_line.end - next_line.begin), prefix,
-                         s2, o2);
+        next_content = strip_prefix(bytes.substr(next_line.begin, next_line.end - next_line.begin),
+                                    prefix, s2, o2);
         if (o2) break;
         if (!(repair ? is_blank(next_content) : next_content.empty())) {
           found = true;
@@ -313,21 +340,37 @@ normalised_input normalise_input(std::string_view bytes, const input_options& op
   result.had_body = scanned.had_body;
   auto& f = result.fixups;
   if (n.bom) add_fixup(f, "bom", 1, "removed a byte-order mark");
-  if (n.crlf) add_fixup(f, "crlf", n.crlf, "converted " + plural(n.crlf, "CRLF line ending", "CRLF line endings"));
-  if (n.bare_cr) add_fixup(f, "bare_cr", n.bare_cr, "converted " + plural(n.bare_cr, "bare CR line ending", "bare CR line endings"));
+  if (n.crlf)
+    add_fixup(f, "crlf", n.crlf,
+              "converted " + plural(n.crlf, "CRLF line ending", "CRLF line endings"));
+  if (n.bare_cr)
+    add_fixup(f, "bare_cr", n.bare_cr,
+              "converted " + plural(n.bare_cr, "bare CR line ending", "bare CR line endings"));
   if (n.leading_blank && options.repair)
-    add_fixup(f, "leading_blank_lines", n.leading_blank, "skipped " + plural(n.leading_blank, "blank line", "blank lines") + " before the first field");
+    add_fixup(f, "leading_blank_lines", n.leading_blank,
+              "skipped " + plural(n.leading_blank, "blank line", "blank lines") +
+                  " before the first field");
   if (n.mbox_from) add_fixup(f, "mbox_from_line", 1, "removed an mbox \"From \" line");
   if (n.prefixed && n.prefix == prefix_kind::quote)
-    add_fixup(f, "quote_prefix", n.prefixed, "removed \"> \" quoting from " + plural(n.prefixed, "line", "lines"));
+    add_fixup(f, "quote_prefix", n.prefixed,
+              "removed \"> \" quoting from " + plural(n.prefixed, "line", "lines"));
   if (n.prefixed && n.prefix == prefix_kind::indent)
-    add_fixup(f, "common_indent", n.prefixed, "removed the common indentation of " + plural(n.prefixed, "line", "lines"));
+    add_fixup(f, "common_indent", n.prefixed,
+              "removed the common indentation of " + plural(n.prefixed, "line", "lines"));
   if (n.blank_between)
-    add_fixup(f, "blank_lines_between_fields", n.blank_between, "removed " + plural(n.blank_between, "blank line", "blank lines") + " between fields");
-  if (n.nbsp) add_fixup(f, "nbsp", n.nbsp, "replaced " + plural(n.nbsp, "no-break space", "no-break spaces") + " with spaces");
-  if (n.nul) add_fixup(f, "nul_bytes", n.nul, "replaced " + plural(n.nul, "NUL byte", "NUL bytes") + " with spaces");
+    add_fixup(
+        f, "blank_lines_between_fields", n.blank_between,
+        "removed " + plural(n.blank_between, "blank line", "blank lines") + " between fields");
+  if (n.nbsp)
+    add_fixup(f, "nbsp", n.nbsp,
+              "replaced " + plural(n.nbsp, "no-break space", "no-break spaces") + " with spaces");
+  if (n.nul)
+    add_fixup(f, "nul_bytes", n.nul,
+              "replaced " + plural(n.nul, "NUL byte", "NUL bytes") + " with spaces");
   if (n.truncated)
-    add_fixup(f, "header_truncated", 1, "the header block is larger than " + std::to_string(options.limits.max_header_bytes) + " bytes; the rest was not read");
+    add_fixup(f, "header_truncated", 1,
+              "the header block is larger than " + std::to_string(options.limits.max_header_bytes) +
+                  " bytes; the rest was not read");
   return result;
 }
 

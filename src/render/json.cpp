@@ -76,7 +76,8 @@ json hop_json(json_context& cx, const hop& h, std::size_t index, bool is_origin)
   j["origin"] = is_origin;
   j["convention"] = r.convention;
   json notes = json::array();
-  for (const auto& d : r.diagnostics) notes.push_back({{"code", d.code}, {"message", cx.str(d.message)}});
+  for (const auto& d : r.diagnostics)
+    notes.push_back({{"code", d.code}, {"message", cx.str(d.message)}});
   j["diagnostics"] = std::move(notes);
   j["raw"] = cx.str(h.raw);
   return j;
@@ -91,8 +92,8 @@ json report_json(json_context& cx, const analysis_report& report) {
   summary["to"] = cx.str_or_null(s.to);
   summary["subject"] = cx.str_or_null(s.subject);
   summary["date"] = cx.str_or_null(s.date);
-  summary["date_utc"] = s.date_time ? json(format_utc(s.date_time->epoch, s.date_time->nanos))
-                                    : json(nullptr);
+  summary["date_utc"] =
+      s.date_time ? json(format_utc(s.date_time->epoch, s.date_time->nanos)) : json(nullptr);
   summary["message_id"] = cx.str_or_null(s.message_id);
   j["summary"] = std::move(summary);
   const auto& chain = report.chain;

@@ -66,10 +66,14 @@ void summary_line(std::string& out, std::string_view label, std::string_view val
 
 std::string_view level_colour(const palette& p, severity level) {
   switch (level) {
-    case severity::problem: return p.red();
-    case severity::warning: return p.yellow();
-    case severity::notice: return p.cyan();
-    case severity::info: return p.dim();
+    case severity::problem:
+      return p.red();
+    case severity::warning:
+      return p.yellow();
+    case severity::notice:
+      return p.cyan();
+    case severity::info:
+      return p.dim();
   }
   return {};
 }
@@ -138,10 +142,11 @@ std::string render_text(const analysis_report& report, const render_options& opt
   } else {
     fmt::format_to(o, "{}Received chain{}: {} hop{}, origin first", p.bold(), p.reset(),
                    chain.hops.size(), chain.hops.size() == 1 ? "" : "s");
-    if (chain.total_seconds) fmt::format_to(o, ", total transit {}", duration(*chain.total_seconds));
+    if (chain.total_seconds)
+      fmt::format_to(o, ", total transit {}", duration(*chain.total_seconds));
     if (chain.origin && chain.hops[*chain.origin].received.ip) {
-      fmt::format_to(o, ", origin {} (hop {})",
-                     chain.hops[*chain.origin].received.ip->to_string(), *chain.origin + 1);
+      fmt::format_to(o, ", origin {} (hop {})", chain.hops[*chain.origin].received.ip->to_string(),
+                     *chain.origin + 1);
     }
     out += "\n";
     fmt::format_to(o, "  {} #  {:<19}  {:<7} {:>12}{}\n", p.dim(), "time (UTC)", "offset", "delay",

@@ -47,9 +47,10 @@ int main(int argc, char** argv) {
     const std::chrono::duration<double, std::micro> took = std::chrono::steady_clock::now() - start;
     best = std::min(best, took.count());
   }
-  std::printf("%zu messages (%.1f MB), best of %d rounds: %.2f us/message, %.0f messages/s (%zu hops)\n",
-              messages.size(), static_cast<double>(bytes) / 1e6, rounds,
-              best / static_cast<double>(messages.size()),
-              static_cast<double>(messages.size()) / (best / 1e6), hops / static_cast<std::size_t>(rounds));
+  std::printf(
+      "%zu messages (%.1f MB), best of %d rounds: %.2f us/message, %.0f messages/s (%zu hops)\n",
+      messages.size(), static_cast<double>(bytes) / 1e6, rounds,
+      best / static_cast<double>(messages.size()),
+      static_cast<double>(messages.size()) / (best / 1e6), hops / static_cast<std::size_t>(rounds));
   return 0;
 }

@@ -17,7 +17,9 @@ hopscope::analysis_report analyse_file(const std::string& name) {
   return hopscope::analyse_message(bytes, name);
 }
 
-std::string ip_of(const hopscope::hop& h) { return h.received.ip ? h.received.ip->to_string() : ""; }
+std::string ip_of(const hopscope::hop& h) {
+  return h.received.ip ? h.received.ip->to_string() : "";
+}
 
 std::size_t count_findings(const hopscope::hop_chain& chain, const std::string& code,
                            std::optional<std::size_t> hop) {
