@@ -305,8 +305,12 @@ scan_result scan(std::string_view bytes, bool repair, std::size_t max_bytes, boo
     seen_field = true;
     if (out != nullptr) {
       if (out->size() + content.size() + 1 > max_bytes) {
+        // Keep what fits of the line that crosses the cap: a 20 MB Subject still yields its
+        // field (cut further by the splitter's per-field limit), not an empty block.
         n.truncated = true;
-        result.end = line.begin;
+        const std::size_t room = max_bytes - std::min(max_bytes, out->size() + 1);
+        if (room > 0) append_repaired(*out, content.substr(0, room), n);
+        result.end = line.next;
         return result;
       }
       append_repaired(*out, content, n);

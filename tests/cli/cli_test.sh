@@ -24,8 +24,8 @@ expect_exit() {
   local got=$?
   if [[ "$got" == "$want" ]]; then ok; else fail "$what: exit $got, wanted $want; stderr: $(head -c 300 "$work/err")"; fi
 }
-contains() {  # contains FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$1"; then ok; else fail "$3: '$2' not in $(basename "$1"): $(head -c 400 "$1")"; fi
+contains() {  # contains FILE TEXT DESCRIPTION (ASCII case-insensitive)
+  if grep -qiF -- "$2" "$1"; then ok; else fail "$3: '$2' not in $(basename "$1"): $(head -c 400 "$1")"; fi
 }
 json_check() {  # json_check FILE PYTHON-EXPRESSION-ON-d DESCRIPTION
   if "$py" -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; then

@@ -34,6 +34,16 @@ std::vector<std::string> manifest_paths() {
   return paths;
 }
 
+// Files where we knowingly read a different number of Received fields than Python, and why.
+// Python (and SpamAssassin) end the header at the first blank line, as RFC 5322 says; hopscope's
+// paste repair goes on when the next line is a well-known field, and reports the repair.
+const std::map<std::string, std::string> k_count_differs = {
+    {"spamassassin-t-data/nice/005",
+     "a List-Subscribe continuation was replaced by blank lines in the stored file; 13 more "
+     "Received fields follow them (verified by eye: they are the message's real relay chain, "
+     "ending at hera.cuci.nl), so hopscope reads 14 where Python reads 1"},
+};
+
 }  // namespace
 
 TEST_CASE("every corpus file is analysed into one valid JSON object", "[corpus]") {
@@ -83,8 +93,8 @@ TEST_CASE("we read at least as many Received dates as Python", "[corpus][oracle]
       if (!r["epoch"].is_null()) ++python_read;
     }
     const auto report = hopscope::analyse_message(read_file(k_corpus / rel), rel);
-    our_headers += report.chain.hops.size();
-    if (report.chain.hops.size() != received.size()) {
+    our_headers += k_count_differs.contains(rel) ? received.size() : report.chain.hops.size();
+    if (report.chain.hops.size() != received.size() && !k_count_differs.contains(rel)) {
       ++count_mismatch_files;
       UNSCOPED_INFO("Received count differs in " << rel << ": python " << received.size()
                                                  << ", hopscope " << report.chain.hops.size());
