@@ -60,7 +60,7 @@ class header_block {
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
 
 /// Decodes RFC 2047 encoded words (B and Q; UTF-8, US-ASCII, ISO-8859-1 and Windows-1252
-/// converted to UTF-8; other charsets kept as bytes) for display. Bounded by the input size.
+/// converted to UTF-8; words in other charsets, and malformed words, left as written) for display.
 [[nodiscard]] std::string decode_encoded_words(std::string_view value);
 
 }  // namespace hopscope

@@ -167,6 +167,30 @@ std::string_view strip_prefix(std::string_view s, const line_prefix& prefix, boo
   return s;
 }
 
+// A double-spaced paste: the first lines alternate text, blank, text, blank ... as a webmail
+// "show original" page copied through a rich-text editor comes out. Decided up front so that
+// a folded field's continuation after a blank line is not taken for the body.
+bool starts_double_spaced(std::string_view bytes, std::size_t pos, const line_prefix& prefix) {
+  constexpr int k_pairs = 3;
+  int pairs = 0;
+  while (pairs < k_pairs && pos < bytes.size()) {
+    const raw_line text = read_line(bytes, pos);
+    bool s = false, o = false;
+    const auto content =
+        strip_prefix(bytes.substr(text.begin, text.end - text.begin), prefix, s, o);
+    if (o || is_blank(content)) return false;
+    if (pairs == 0 && field_name_of(content).empty()) return false;
+    if (text.next >= bytes.size()) return pairs > 0;
+    const raw_line gap = read_line(bytes, text.next);
+    const auto gap_content =
+        strip_prefix(bytes.substr(gap.begin, gap.end - gap.begin), prefix, s, o);
+    if (o || !is_blank(gap_content)) return false;
+    ++pairs;
+    pos = gap.next;
+  }
+  return pairs == k_pairs;
+}
+
 struct counts {
   std::size_t crlf = 0, bare_cr = 0, nbsp = 0, nul = 0, blank_between = 0, prefixed = 0;
   std::size_t leading_blank = 0;
@@ -239,7 +263,8 @@ scan_result scan(std::string_view bytes, bool repair, std::size_t max_bytes, boo
 
   n.prefix = prefix.kind;
   bool seen_field = false;
-  bool blank_mode = false;  // fields have been separated by blank lines in this block
+  // Fields (and their continuation lines) are separated by blank lines in this block.
+  bool blank_mode = repair && starts_double_spaced(bytes, pos, prefix);
   while (pos < bytes.size()) {
     const raw_line line = read_line(bytes, pos);
     if (line.next == bytes.size() && line.end == bytes.size() && !at_eof) {

@@ -107,7 +107,7 @@ void render_hop(std::string& out, const palette& p, const hop_chain& chain, std:
   if (!r.with.empty()) by += "  with " + esc(r.with);
   if (r.tls) {
     by += "  TLS";
-    if (!r.tls_version.empty()) by += " " + esc(r.tls_version);
+    if (!r.tls_version.empty() && r.tls_version != "TLS") by += " " + esc(r.tls_version);
   }
   if (r.authenticated) by += "  authenticated";
   if (!r.id.empty()) by += "  id " + esc(r.id);

@@ -42,7 +42,7 @@ ndjson_check() {  # every line is one JSON object, then a check on the list `d`
   fi
 }
 
-sample="$root/samples/postfix-clock-skew.eml"
+sample="$root/samples/o365-phishing-long-chain.eml"
 [[ -f "$sample" ]] || sample="$(ls "$root"/samples/*.eml | head -1)"
 
 # --- usage and version

@@ -152,3 +152,11 @@ TEST_CASE("the header block is capped and the cut is a fixup", "[input][limits]"
   CHECK(in.header.substr(70) == std::string("Received: from dogma.slashnul") + "\n");
   CHECK(has_fixup(in, "header_truncated", 1));
 }
+
+TEST_CASE("a double-spaced paste whose first field is folded keeps its continuation", "[input]") {
+  // samples/o365-phishing-long-chain.eml starts "Received: from BY5PR19MB3986... (::1) by" and
+  // folds; double-spaced, its continuation comes right after the first blank line.
+  const std::string doubled = replace_all(k_clean.substr(k_clean.find("Received:")), "\n", "\n\n");
+  const auto in = normalise_input(doubled);
+  CHECK(in.header == k_clean.substr(k_clean.find("Received:")));
+}
