@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/explain_command.hpp"
 #include "cli/read_source.hpp"
 #include "hopscope/render.hpp"
 #include "hopscope/report.hpp"
@@ -138,6 +139,8 @@ int main(int argc, char** argv) {
       "  hopscope analyze --ndjson a.eml b.eml > out.ndjson\n"
       "  hopscope analyze - < pasted-headers.txt");
 
+  hopscope::cli::add_explain_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -147,5 +150,6 @@ int main(int argc, char** argv) {
     return k_exit_usage;  // CLI11 would exit 100-127; scripts expect 2 for usage errors
   }
   if (analyze->parsed()) return run_analyze(args);
+  if (const int code = hopscope::cli::run_explain_if_parsed(); code >= 0) return code;
   return k_exit_usage;
 }
