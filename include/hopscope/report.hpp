@@ -20,6 +20,7 @@ struct message_summary {
 
 struct analysis_report {
   std::string source;  // the path as given, "-" for stdin
+  std::optional<std::size_t> mbox_index;  // 0-based position in an mbox file
   std::vector<fixup> fixups;
   message_summary summary;
   hop_chain chain;

@@ -4,47 +4,37 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <csignal>
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "cli/batch.hpp"
+#include "cli/csv_output.hpp"
 #include "cli/explain_command.hpp"
-#include "cli/read_source.hpp"
-#include "hopscope/render.hpp"
-#include "hopscope/report.hpp"
 
 namespace {
 
-constexpr int k_exit_ok = 0;
-constexpr int k_exit_some_failed = 1;
-constexpr int k_exit_usage = 2;
-
-enum class output_format { text, json, ndjson };
-
 struct analyze_args {
   std::vector<std::string> inputs;
+  std::string files_from;
+  bool files_from_nul = false;
   bool json = false;
   bool ndjson = false;
+  std::string csv;
   bool pretty = false;
+  bool summary = false;
   bool no_repair = false;
+  bool follow = false;
+  bool quiet = false;
+  unsigned jobs = 0;
+  std::string max_size;
   std::string colour = "auto";
 };
-
-// Writes everything or reports failure (a closed pipe ends the run quietly).
-bool write_out(std::string_view s) {
-  std::size_t done = 0;
-  while (done < s.size()) {
-    const ssize_t n = ::write(STDOUT_FILENO, s.data() + done, s.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 bool use_colour(const std::string& choice) {
   if (choice == "always") return true;
@@ -54,61 +44,76 @@ bool use_colour(const std::string& choice) {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
-int run_analyze(const analyze_args& args) {
-  const output_format format = args.ndjson ? output_format::ndjson
-                               : args.json ? output_format::json
-                                           : output_format::text;
-  std::vector<std::string> inputs = args.inputs;
-  if (inputs.empty()) inputs.push_back("-");
-  if (format == output_format::json && inputs.size() > 1) {
-    std::fputs("hopscope: --json prints one object; use --ndjson for several inputs\n", stderr);
-    return k_exit_usage;
+// "512M", "2G", "100000": bytes.
+std::optional<std::uint64_t> parse_size(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  std::size_t i = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    if (value > (std::uint64_t{1} << 50)) return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(text[i] - '0');
   }
-  hopscope::analyse_options options;
-  options.input.repair = !args.no_repair;
-  hopscope::cli::read_options read;
-  read.repair = options.input.repair;
-  read.max_bytes = options.input.limits.max_header_bytes + (64u << 10);
-  const hopscope::render_options render{use_colour(args.colour)};
+  if (i == 0) return std::nullopt;
+  const std::string unit = text.substr(i);
+  if (unit.empty() || unit == "B") return value;
+  if (unit == "K" || unit == "KiB") return value << 10;
+  if (unit == "M" || unit == "MiB") return value << 20;
+  if (unit == "G" || unit == "GiB") return value << 30;
+  return std::nullopt;
+}
 
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "hopscope: %s\n", message.c_str());
+  return hopscope::cli::k_exit_usage;
+}
+
+int run_analyze(analyze_args args) {
+  using hopscope::cli::output_format;
+  hopscope::cli::batch_config config;
+  config.format = args.ndjson         ? output_format::ndjson
+                  : args.json         ? output_format::json
+                  : !args.csv.empty() ? output_format::csv_hops
+                                      : output_format::text;
+  config.pretty = args.pretty || config.format == output_format::json;
+  config.summary_only = args.summary;
+  config.analyse.input.repair = !args.no_repair;
+  config.read.repair = config.analyse.input.repair;
+  config.read.max_header_bytes = config.analyse.input.limits.max_header_bytes + (64u << 10);
+  if (!args.max_size.empty()) {
+    const auto size = parse_size(args.max_size);
+    if (!size) return usage_error("--max-size: expected a size such as 100M or 2G");
+    config.read.max_file_bytes = *size;
+  }
+  config.walk.follow_symlinks = args.follow;
+  config.render = hopscope::render_options{use_colour(args.colour)};
+  config.jobs = args.jobs != 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
+  config.progress = !args.quiet && ::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 0;
+
+  std::vector<std::string> inputs = args.inputs;
+  if (!args.files_from.empty()) {
+    if (args.files_from == "-" && std::find(inputs.begin(), inputs.end(), "-") != inputs.end()) {
+      return usage_error("--files-from - and - both read standard input");
+    }
+    auto listed = hopscope::cli::read_path_list(args.files_from, args.files_from_nul);
+    if (!listed) return usage_error(listed.error().message);
+    inputs.insert(inputs.end(), listed->begin(), listed->end());
+  } else if (inputs.empty()) {
+    inputs.push_back("-");
+  }
   if (inputs.size() == 1 && inputs[0] == "-" && ::isatty(STDIN_FILENO) == 1) {
     std::fputs("Paste the message headers, then press Ctrl-D on an empty line.\n", stderr);
   }
-  bool failed = false;
-  bool first = true;
-  for (const auto& path : inputs) {
-    auto bytes = hopscope::cli::read_header_bytes(path, read);
-    std::string out;
-    if (bytes) {
-      const auto report = hopscope::analyse_message(*bytes, path, options);
-      if (report.field_count == 0) {
-        bytes = tl::unexpected(hopscope::cli::source_error{
-            "no_header_fields", path + ": no header fields found: this is not a mail message"});
-      } else if (format == output_format::text) {
-        out = (first ? "" : "\n") + hopscope::render_text(report, render);
-      } else {
-        out = hopscope::render_json(report, args.pretty || format == output_format::json) + "\n";
-      }
-    }
-    if (!bytes) {
-      failed = true;
-      const auto& e = bytes.error();
-      if (format == output_format::text) {
-        std::fprintf(stderr, "hopscope: %s\n", hopscope::escape_for_terminal(e.message).c_str());
-      } else {
-        out = hopscope::render_json_error(path, e.code, e.message) + "\n";
-      }
-    }
-    first = false;
-    if (!write_out(out)) return failed ? k_exit_some_failed : k_exit_ok;  // reader went away
+  if (config.format == output_format::csv_hops && !config.summary_only) {
+    const std::string header = hopscope::cli::csv_header();
+    if (::write(STDOUT_FILENO, header.data(), header.size()) < 0) return hopscope::cli::k_exit_ok;
   }
-  return failed ? k_exit_some_failed : k_exit_ok;
+  return hopscope::cli::run_batch(inputs, config);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an EPIPE write error, handled quietly
+  hopscope::cli::install_interrupt_handlers();
   CLI::App app{"hopscope: explains where an email has been, from its headers.", "hopscope"};
   app.set_version_flag(
       "--version", std::string("hopscope ") + HOPSCOPE_VERSION + " (" + HOPSCOPE_BUILD_INFO + ")");
@@ -124,20 +129,35 @@ int main(int argc, char** argv) {
       app.add_subcommand("analyze", "Rebuild and explain the Received chain of messages");
   analyze->alias("analyse");
   analyze->add_option("inputs", args.inputs,
-                      "Message files or pasted headers; - or none for stdin");
-  auto* json = analyze->add_flag("--json", args.json, "Print one JSON object");
-  analyze->add_flag("--ndjson", args.ndjson, "Print one JSON object per input per line")
-      ->excludes(json);
+                      "Message files, directories (walked), mbox files, Maildirs; - or none "
+                      "for stdin");
+  analyze->add_option("--files-from", args.files_from, "Read input paths from FILE (- for stdin)");
+  analyze->add_flag("-0,--null", args.files_from_nul, "--files-from list is NUL-separated");
+  auto* json = analyze->add_flag("--json", args.json, "Print JSON (one object for one message)");
+  auto* ndjson = analyze->add_flag("--ndjson", args.ndjson,
+                                   "Print one JSON object per message per line, in input order");
+  auto* csv = analyze->add_option("--csv", args.csv, "Print CSV: 'hops' writes one row per hop")
+                  ->check(CLI::IsMember({"hops"}));
+  ndjson->excludes(json);
+  csv->excludes(json)->excludes(ndjson);
+  analyze->add_flag("--summary", args.summary,
+                    "Print a batch summary instead of each message (JSON with --json/--ndjson)");
+  analyze->add_option("-j,--jobs", args.jobs, "Worker threads (default: the number of cores)")
+      ->check(CLI::Range(1u, 256u));
   analyze->add_flag("--pretty", args.pretty, "Indent JSON output");
   analyze->add_flag("--no-repair", args.no_repair,
                     "Do not repair pasted text (indentation, quoting, blank lines)");
+  analyze->add_flag("--follow", args.follow, "Follow symbolic links in directories");
+  analyze->add_option("--max-size", args.max_size, "Skip files larger than this (default 8G)");
+  analyze->add_flag("-q,--quiet", args.quiet, "No progress line");
   analyze->add_option("--color,--colour", args.colour, "Colour: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   analyze->footer(
       "Examples:\n"
-      "  hopscope analyze samples/gmail-delivered.eml\n"
-      "  hopscope analyze --ndjson a.eml b.eml > out.ndjson\n"
-      "  hopscope analyze - < pasted-headers.txt");
+      "  hopscope analyze samples/o365-phishing-long-chain.eml\n"
+      "  hopscope analyze --ndjson -j4 ~/Maildir > out.ndjson\n"
+      "  find /srv/mail -name '*.eml' -print0 | hopscope analyze --files-from - -0 --ndjson\n"
+      "  hopscope analyze --summary archive.mbox");
 
   hopscope::cli::add_explain_command(app);
 
@@ -147,9 +167,10 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    return k_exit_usage;  // CLI11 would exit 100-127; scripts expect 2 for usage errors
+    return hopscope::cli::k_exit_usage;  // CLI11 would exit 100-127; scripts expect 2 for usage
+                                         // errors
   }
-  if (analyze->parsed()) return run_analyze(args);
+  if (analyze->parsed()) return run_analyze(std::move(args));
   if (const int code = hopscope::cli::run_explain_if_parsed(); code >= 0) return code;
-  return k_exit_usage;
+  return hopscope::cli::k_exit_usage;
 }

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -27,8 +28,8 @@ source_error errno_error(int err, const std::string& what) {
   }
 }
 
-// True when the bytes around `from` hold a line break followed by an (optionally CR) line
-// break: the only place a header block can end.
+// True when the bytes from `from` on hold a line break followed by another line break: the
+// only place a header block can end.
 bool has_blank_line(const std::string& buf, std::size_t from) {
   for (std::size_t i = from; i + 1 < buf.size(); ++i) {
     const char a = buf[i], b = buf[i + 1];
@@ -37,69 +38,97 @@ bool has_blank_line(const std::string& buf, std::size_t from) {
   return false;
 }
 
-tl::expected<std::string, source_error> read_fd(int fd, const std::string& what,
-                                                const read_options& options) {
-  std::string buf;
-  constexpr std::size_t k_chunk = 16384;
-  std::size_t checked_at = 0;  // buffer size at the last header-end check (checks double)
-  std::size_t scanned = 0;
-  for (;;) {
-    const std::size_t old = buf.size();
-    if (old >= options.max_bytes) break;
-    buf.resize(old + std::min(k_chunk, options.max_bytes - old));
-    const ssize_t got = ::read(fd, buf.data() + old, buf.size() - old);
-    if (got < 0) {
-      if (errno == EINTR) {
-        buf.resize(old);
-        continue;
-      }
-      const int err = errno;
-      return tl::unexpected(errno_error(err, what));
-    }
-    buf.resize(old + static_cast<std::size_t>(got));
-    if (got == 0) break;
-    // Only look for the header end when a blank line has arrived, and re-scan at most when the
-    // buffer has doubled, so a long header costs linear time.
-    const std::size_t from = scanned > 2 ? scanned - 2 : 0;
-    scanned = buf.size();
-    if (has_blank_line(buf, from) && (checked_at == 0 || buf.size() >= 2 * checked_at)) {
-      checked_at = buf.size();
-      if (header_end_offset(buf, options.repair) != 0) break;
-    }
-  }
-  if (buf.empty()) return tl::unexpected(source_error{"empty_input", what + ": empty input"});
-  return buf;
-}
-
 }  // namespace
 
-tl::expected<std::string, source_error> read_header_bytes(const std::string& path,
+open_source::open_source(open_source&& other) noexcept
+    : fd_(other.fd_), owned_(other.owned_), label_(std::move(other.label_)) {
+  other.fd_ = -1;
+  other.owned_ = false;
+}
+
+open_source::~open_source() {
+  if (owned_ && fd_ >= 0) ::close(fd_);
+}
+
+tl::expected<std::size_t, source_error> open_source::read_some(std::string& buf, std::size_t max) {
+  const std::size_t old = buf.size();
+  buf.resize(old + max);
+  for (;;) {
+    const ssize_t got = ::read(fd_, buf.data() + old, max);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int err = errno;
+      buf.resize(old);
+      return tl::unexpected(errno_error(err, label_));
+    }
+    buf.resize(old + static_cast<std::size_t>(got));
+    return static_cast<std::size_t>(got);
+  }
+}
+
+tl::expected<void, source_error> open_source::read_header(std::string& buf,
                                                           const read_options& options) {
-  if (path == "-") return read_fd(STDIN_FILENO, "standard input", options);
+  constexpr std::size_t k_chunk = 16384;
+  // Look for the header end only when a blank line has arrived, and re-scan at most when the
+  // buffer has doubled, so a long header costs linear time.
+  std::size_t checked_at = 0;
+  std::size_t scanned = 0;
+  auto complete = [&]() {
+    const std::size_t from = scanned > 2 ? scanned - 2 : 0;
+    scanned = buf.size();
+    if (!has_blank_line(buf, from)) return false;
+    if (checked_at != 0 && buf.size() < 2 * checked_at) return false;
+    checked_at = buf.size();
+    return header_end_offset(buf, options.repair) != 0;
+  };
+  if (!buf.empty() && complete()) return {};
+  while (buf.size() < options.max_header_bytes) {
+    auto got = read_some(buf, std::min(k_chunk, options.max_header_bytes - buf.size()));
+    if (!got) return tl::unexpected(got.error());
+    if (*got == 0 || complete()) break;
+  }
+  return {};
+}
+
+tl::expected<open_source, source_error> open_input(const std::string& path,
+                                                   const read_options& options) {
+  if (path == "-") return open_source(STDIN_FILENO, false, "standard input");
   // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then rejects it.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     const int err = errno;
     return tl::unexpected(errno_error(err, path));
   }
+  open_source source(fd, true, path);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     const int err = errno;
-    ::close(fd);
     return tl::unexpected(errno_error(err, path));
   }
   if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
     return tl::unexpected(source_error{"is_a_directory", path + ": is a directory"});
   }
   if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
     return tl::unexpected(
         source_error{"not_a_regular_file", path + ": not a regular file (FIFO, socket or device)"});
   }
-  auto result = read_fd(fd, path, options);
-  ::close(fd);
-  return result;
+  if (static_cast<std::uint64_t>(st.st_size) > options.max_file_bytes) {
+    return tl::unexpected(source_error{"too_large", path + ": larger than the size cap (" +
+                                                        std::to_string(options.max_file_bytes) +
+                                                        " bytes; see --max-size)"});
+  }
+  return source;
+}
+
+tl::expected<std::string, source_error> read_header_bytes(const std::string& path,
+                                                          const read_options& options) {
+  auto source = open_input(path, options);
+  if (!source) return tl::unexpected(source.error());
+  std::string buf;
+  if (auto done = source->read_header(buf, options); !done) return tl::unexpected(done.error());
+  if (buf.empty())
+    return tl::unexpected(source_error{"empty_input", source->label() + ": empty input"});
+  return buf;
 }
 
 }  // namespace hopscope::cli

@@ -1,8 +1,9 @@
 #pragma once
-// Reading one input safely: only the header block (and a little after it), never blocking on a
-// FIFO, never reading a device or directory, never more than a cap.
+// Reading one input safely: never blocking on a FIFO, never reading a device or directory,
+// and, for a message, never more than its header block (and a little after it).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include <tl/expected.hpp>
@@ -11,16 +12,46 @@ namespace hopscope::cli {
 
 struct source_error {
   std::string code;  // stable: not_found, permission_denied, is_a_directory, not_a_regular_file,
-                     // read_error, empty_input
+                     // too_large, read_error, empty_input, no_header_fields, symlink_skipped,
+                     // symlink_loop
   std::string message;
 };
 
 struct read_options {
   bool repair = true;
-  std::size_t max_bytes = (4u << 20) + (64u << 10);  // header cap plus look-ahead
+  std::size_t max_header_bytes = (4u << 20) + (64u << 10);  // header cap plus look-ahead
+  std::uint64_t max_file_bytes = std::uint64_t{8} << 30;    // larger files are skipped
 };
 
-/// Reads the start of `path` ("-" is stdin) up to the end of its header block.
+/// An open input: a regular file or stdin. Closes itself.
+class open_source {
+ public:
+  open_source(int fd, bool owned, std::string label)
+      : fd_(fd), owned_(owned), label_(std::move(label)) {}
+  open_source(open_source&& other) noexcept;
+  open_source& operator=(open_source&&) = delete;
+  open_source(const open_source&) = delete;
+  ~open_source();
+
+  /// Reads up to `max` more bytes, appending to `buf`; 0 at the end. Retries on EINTR.
+  [[nodiscard]] tl::expected<std::size_t, source_error> read_some(std::string& buf,
+                                                                  std::size_t max);
+  /// Reads until the header block is complete (or the cap, or the end), appending to `buf`.
+  [[nodiscard]] tl::expected<void, source_error> read_header(std::string& buf,
+                                                             const read_options& options);
+  [[nodiscard]] const std::string& label() const noexcept { return label_; }
+
+ private:
+  int fd_ = -1;
+  bool owned_ = false;
+  std::string label_;
+};
+
+/// Opens `path` ("-" is stdin) after checking it is a readable regular file under the cap.
+[[nodiscard]] tl::expected<open_source, source_error> open_input(const std::string& path,
+                                                                 const read_options& options);
+
+/// Opens and reads the header block of `path`.
 [[nodiscard]] tl::expected<std::string, source_error> read_header_bytes(
     const std::string& path, const read_options& options);
 

@@ -86,6 +86,7 @@ json hop_json(json_context& cx, const hop& h, std::size_t index, bool is_origin)
 json report_json(json_context& cx, const analysis_report& report) {
   json j;
   j["source"] = cx.str(report.source);
+  if (report.mbox_index) j["mbox_index"] = *report.mbox_index;
   const auto& s = report.summary;
   json summary;
   summary["from"] = cx.str_or_null(s.from);

@@ -4,23 +4,20 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "hopscope/render.hpp"
+#include "support/read_file.hpp"
 #include "hopscope/report.hpp"
 
 namespace {
 
 const std::filesystem::path k_corpus = HOPSCOPE_CORPUS_DIR;
 
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string read_file(const std::filesystem::path& p) { return hopscope::test::read_file(p.string()); }
 
 std::vector<std::string> manifest_paths() {
   std::vector<std::string> paths;

@@ -2,18 +2,17 @@
 // Expected values were worked out by hand from the lines themselves; see the comments.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "hopscope/report.hpp"
+#include "support/read_file.hpp"
 
 namespace {
 
 hopscope::analysis_report analyse_file(const std::string& name) {
-  std::ifstream in(std::string(HOPSCOPE_TEST_DATA_DIR) + "/chains/" + name, std::ios::binary);
-  REQUIRE(in);
-  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::string bytes =
+      hopscope::test::read_file(std::string(HOPSCOPE_TEST_DATA_DIR) + "/chains/" + name);
+  REQUIRE(!bytes.empty());
   return hopscope::analyse_message(bytes, name);
 }
 

@@ -1,0 +1,46 @@
+#pragma once
+// Splitting an mbox stream into messages, keeping only each message's header block.
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace hopscope {
+
+/// Streams an mbox file (fed in chunks of any size) and hands over each message's header block
+/// as it completes. A message starts at a "From " line at the start of the stream or after a
+/// blank line (mboxo/mboxrd); header lines quoted as ">From " are unquoted. Bodies are scanned
+/// for the next separator but never kept, so memory stays at one header block whatever the
+/// file size.
+class mbox_splitter {
+ public:
+  /// `sink(index, header_bytes)` is called once per message, in order; index is 0-based.
+  using sink_type = std::function<void(std::size_t index, std::string header_bytes)>;
+
+  explicit mbox_splitter(sink_type sink, std::size_t max_header_bytes = 4u << 20);
+
+  void feed(std::string_view chunk);
+  /// Ends the stream: flushes the last message.
+  void finish();
+  [[nodiscard]] std::size_t messages() const noexcept { return index_; }
+
+ private:
+  void line(std::string_view text, bool complete);
+  void emit();
+
+  sink_type sink_;
+  std::size_t max_header_bytes_;
+  std::string partial_;  // an incomplete line carried between chunks (capped)
+  bool partial_overflow_ = false;
+  std::string header_;
+  bool in_message_ = false;
+  bool in_header_ = false;
+  bool previous_blank_ = true;  // the stream start counts as after a blank line
+  std::size_t index_ = 0;
+};
+
+/// True when `bytes` (the start of a file) looks like an mbox: it begins with "From ".
+[[nodiscard]] bool looks_like_mbox(std::string_view bytes) noexcept;
+
+}  // namespace hopscope

@@ -1,0 +1,385 @@
+// The batch pipeline:
+//
+//   producer (main thread): expands inputs in order into numbered slots, blocking while
+//                           k_in_flight_per_job * jobs slots are open (bounded memory)
+//   workers (N threads):    take the next slot, read only the header block (or split an
+//                           mbox), analyse, render each message into the slot
+//   writer (one thread):    drains slots strictly in number order, so output order is input
+//                           order whatever -j is; each write() holds whole records only
+//
+// SIGINT/SIGTERM: the producer stops, workers drop slots they have not started, the writer
+// finishes what is done, the summary is printed, exit 130. EPIPE on stdout: the same, quietly.
+
+#include "cli/batch.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "cli/csv_output.hpp"
+#include "cli/summary.hpp"
+#include "hopscope/mbox.hpp"
+
+namespace hopscope::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+constexpr std::size_t k_in_flight_per_job = 8;
+constexpr std::size_t k_max_records_per_slot = 256;  // an mbox worker waits beyond this
+constexpr std::size_t k_write_batch = 64u << 10;
+
+struct record {
+  std::string text;  // rendered, ready to write
+  message_stats stats;
+};
+
+struct slot {
+  input_entry entry;
+  std::deque<record> records;
+  bool done = false;
+};
+
+class pipeline {
+ public:
+  pipeline(const batch_config& config) : config_(config) {}
+
+  int run(const std::vector<std::string>& inputs);
+
+ private:
+  void worker();
+  void writer();
+  void process(slot& s);
+  void push(slot& s, record r);
+  record render_message(std::string_view bytes, const std::string& source,
+                        std::optional<std::size_t> mbox_index);
+  record render_failure(const std::string& source, const source_error& e);
+  bool stopping() const { return g_interrupted.load() || output_closed_.load(); }
+  bool flush(std::string& buf);
+  void progress_line(bool final);
+
+  const batch_config& config_;
+  std::mutex mutex_;
+  std::condition_variable work_cv_;         // workers: a slot is waiting
+  std::condition_variable space_cv_;        // producer: in-flight fell / mbox workers: slot drained
+  std::condition_variable output_cv_;       // writer: a record or a done flag arrived
+  std::deque<std::unique_ptr<slot>> open_;  // in input order; front is the writer's
+  std::size_t next_work_ = 0;               // index into open_ of the next slot to hand out
+  bool producer_done_ = false;
+  std::atomic<bool> output_closed_{false};
+  batch_summary summary_;
+  std::uint64_t enumerated_ = 0, written_messages_ = 0;
+  bool any_failed_ = false;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_progress_{};
+  std::string json_buffer_;  // --json: all records, wrapped at the end
+  std::size_t json_records_ = 0;
+};
+
+record pipeline::render_message(std::string_view bytes, const std::string& source,
+                                std::optional<std::size_t> mbox_index) {
+  const std::string label =
+      mbox_index ? source + ":" + std::to_string(*mbox_index) : source;  // unique per message
+  analysis_report report = analyse_message(bytes, source, config_.analyse);
+  report.mbox_index = mbox_index;
+  if (report.field_count == 0) {
+    return render_failure(
+        label, source_error{"no_header_fields",
+                            label + ": no header fields found: this is not a mail message"});
+  }
+  record r;
+  r.stats = stats_of(report);
+  if (config_.summary_only) return r;
+  switch (config_.format) {
+    case output_format::text:
+      if (mbox_index) report.source = label;
+      r.text = render_text(report, config_.render);
+      break;
+    case output_format::json:
+    case output_format::ndjson: {
+      r.text = render_json(report, config_.pretty);
+      r.text += '\n';
+      break;
+    }
+    case output_format::csv_hops:
+      r.text = csv_rows(report, mbox_index);
+      break;
+  }
+  return r;
+}
+
+record pipeline::render_failure(const std::string& source, const source_error& e) {
+  record r;
+  r.stats = stats_of_failure(e.code);
+  if (config_.summary_only) return r;
+  switch (config_.format) {
+    case output_format::text:
+      r.text = "hopscope: " + escape_for_terminal(e.message) + "\n";
+      break;
+    case output_format::json:
+    case output_format::ndjson:
+      r.text = render_json_error(source, e.code, e.message) + "\n";
+      break;
+    case output_format::csv_hops:
+      r.text = csv_error_row(source, e.code);
+      break;
+  }
+  return r;
+}
+
+void pipeline::push(slot& s, record r) {
+  std::unique_lock lock(mutex_);
+  // An mbox can hold a million messages: wait for the writer rather than buffer them all.
+  space_cv_.wait(lock, [&] { return s.records.size() < k_max_records_per_slot || stopping(); });
+  s.records.push_back(std::move(r));
+  output_cv_.notify_one();
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+void pipeline::process(slot& s) {
+  const input_entry& entry = s.entry;
+  if (entry.error) {
+    push(s, render_failure(entry.path, *entry.error));
+    return;
+  }
+  auto source = open_input(entry.path, config_.read);
+  if (!source) {
+    push(s, render_failure(entry.path, source.error()));
+    return;
+  }
+  std::string buf;
+  auto first = source->read_some(buf, 16384);
+  if (!first) {
+    push(s, render_failure(entry.path, first.error()));
+    return;
+  }
+  if (buf.empty()) {
+    push(s, render_failure(entry.path, source_error{"empty_input", entry.path + ": empty input"}));
+    return;
+  }
+  // An mbox: starts with a "From " line, is not a Maildir message and not named .eml. (A
+  // single message with an mbox line is read whole then; it still gives one record.)
+  const bool mbox = looks_like_mbox(buf) && !entry.single_message && !ends_with(entry.path, ".eml");
+  if (mbox) {
+    bool any = false;
+    mbox_splitter splitter(
+        [&](std::size_t index, std::string header) {
+          any = true;
+          if (!stopping()) push(s, render_message(header, entry.path, index));
+        },
+        config_.read.max_header_bytes);
+    splitter.feed(buf);
+    while (!stopping()) {
+      buf.clear();
+      auto got = source->read_some(buf, 256u << 10);
+      if (!got) {
+        push(s, render_failure(entry.path, got.error()));
+        return;
+      }
+      if (*got == 0) break;
+      splitter.feed(buf);
+    }
+    splitter.finish();
+    if (!any)
+      push(s, render_failure(entry.path,
+                             source_error{"no_header_fields", entry.path + ": empty mbox"}));
+    return;
+  }
+  if (auto done = source->read_header(buf, config_.read); !done) {
+    push(s, render_failure(entry.path, done.error()));
+    return;
+  }
+  push(s, render_message(buf, entry.path, std::nullopt));
+}
+
+void pipeline::worker() {
+  for (;;) {
+    slot* s = nullptr;
+    {
+      std::unique_lock lock(mutex_);
+      work_cv_.wait(lock, [&] { return next_work_ < open_.size() || producer_done_; });
+      if (next_work_ >= open_.size()) return;
+      s = open_[next_work_++].get();
+    }
+    // Interrupted: drop slots not yet started, whole.
+    if (!stopping()) process(*s);
+    std::lock_guard lock(mutex_);
+    s->done = true;
+    output_cv_.notify_one();
+  }
+}
+
+bool pipeline::flush(std::string& buf) {
+  std::size_t done = 0;
+  while (done < buf.size()) {
+    const ssize_t n = ::write(STDOUT_FILENO, buf.data() + done, buf.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      output_closed_.store(true);  // EPIPE (| head) or a full disk: stop quietly
+      space_cv_.notify_all();
+      buf.clear();
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  buf.clear();
+  return true;
+}
+
+void pipeline::progress_line(bool final) {
+  if (!config_.progress) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (!final && now - last_progress_ < std::chrono::milliseconds(250)) return;
+  last_progress_ = now;
+  const double secs = std::chrono::duration<double>(now - start_).count();
+  const double rate = secs > 0 ? static_cast<double>(written_messages_) / secs : 0;
+  std::string eta;
+  if (producer_done_ && rate > 0 && enumerated_ > written_messages_) {
+    eta = fmt::format(", ETA {:.0f}s", static_cast<double>(enumerated_ - written_messages_) / rate);
+  }
+  std::fprintf(stderr, "\r\x1b[K%llu/%llu%s inputs, %.0f messages/s%s%s",
+               static_cast<unsigned long long>(written_messages_),
+               static_cast<unsigned long long>(enumerated_), producer_done_ ? "" : "+", rate,
+               eta.c_str(), final ? "\n" : "");
+}
+
+void pipeline::writer() {
+  std::string out;
+  bool first_text = true;
+  for (;;) {
+    std::unique_lock lock(mutex_);
+    output_cv_.wait_for(lock, std::chrono::milliseconds(250), [&] {
+      return (!open_.empty() && (!open_.front()->records.empty() || open_.front()->done)) ||
+             (producer_done_ && open_.empty());
+    });
+    if (open_.empty()) {
+      if (producer_done_) break;
+      progress_line(false);
+      continue;
+    }
+    slot& head = *open_.front();
+    std::deque<record> ready;
+    ready.swap(head.records);
+    const bool head_done = head.done;
+    if (head_done) {
+      open_.pop_front();
+      --next_work_;
+    }
+    space_cv_.notify_all();
+    lock.unlock();
+
+    for (auto& r : ready) {
+      ++written_messages_;
+      any_failed_ |= r.stats.failed;
+      summary_.add(r.stats);
+      if (config_.summary_only || output_closed_.load()) continue;
+      if (config_.format == output_format::json) {
+        if (json_records_++ > 0) json_buffer_ += ",\n";
+        while (!r.text.empty() && r.text.back() == '\n') r.text.pop_back();
+        json_buffer_ += r.text;
+        continue;
+      }
+      if (config_.format == output_format::text && !r.stats.failed) {
+        if (!first_text) out += '\n';
+        first_text = false;
+      }
+      if (config_.format == output_format::text && r.stats.failed) {
+        // Per-input errors go to stderr in the text report; the report stays clean.
+        std::fputs(r.text.c_str(), stderr);
+        continue;
+      }
+      out += r.text;
+      if (out.size() >= k_write_batch) flush(out);
+    }
+    // Nothing more ready right now: write what we have so a slow run shows progress and a
+    // killed run leaves whole records.
+    lock.lock();
+    const bool more_ready = !open_.empty() && !open_.front()->records.empty();
+    lock.unlock();
+    if (!more_ready && !out.empty()) flush(out);
+    progress_line(false);
+  }
+  if (!out.empty()) flush(out);
+}
+
+int pipeline::run(const std::vector<std::string>& inputs) {
+  const unsigned jobs = std::max(1u, config_.jobs);
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < jobs; ++i) workers.emplace_back([this] { worker(); });
+  std::thread writer_thread([this] { writer(); });
+
+  const std::size_t max_open = k_in_flight_per_job * jobs + 8;
+  expand_inputs(inputs, config_.walk, [&](input_entry entry) {
+    std::unique_lock lock(mutex_);
+    space_cv_.wait(lock, [&] { return open_.size() < max_open || stopping(); });
+    if (stopping()) return false;
+    auto s = std::make_unique<slot>();
+    s->entry = std::move(entry);
+    open_.push_back(std::move(s));
+    ++enumerated_;
+    work_cv_.notify_one();
+    return true;
+  });
+  {
+    std::lock_guard lock(mutex_);
+    producer_done_ = true;
+  }
+  work_cv_.notify_all();
+  output_cv_.notify_all();
+  for (auto& w : workers) w.join();
+  {
+    std::lock_guard lock(mutex_);
+    output_cv_.notify_all();
+  }
+  writer_thread.join();
+  progress_line(true);
+
+  std::string tail;
+  if (config_.format == output_format::json && !config_.summary_only) {
+    tail = json_records_ == 1 ? json_buffer_ + "\n" : "[" + json_buffer_ + "]\n";
+  }
+  if (config_.summary_only) {
+    tail += config_.format == output_format::text ? summary_.text() : summary_.json() + "\n";
+  }
+  if (!tail.empty() && !output_closed_.load()) flush(tail);
+
+  if (g_interrupted.load()) {
+    if (!config_.summary_only) std::fputs(summary_.text().c_str(), stderr);
+    return k_exit_interrupted;
+  }
+  return any_failed_ ? k_exit_some_failed : k_exit_ok;
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is an EPIPE write error, handled quietly
+}
+
+int run_batch(const std::vector<std::string>& inputs, const batch_config& config) {
+  pipeline p(config);
+  return p.run(inputs);
+}
+
+}  // namespace hopscope::cli

@@ -1,0 +1,185 @@
+#include "cli/walk.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <set>
+#include <utility>
+
+namespace hopscope::cli {
+namespace {
+
+struct dir_id {
+  dev_t dev;
+  ino_t ino;
+  friend auto operator<=>(const dir_id&, const dir_id&) = default;
+};
+
+std::string join(const std::string& dir, const std::string& name) {
+  if (!dir.empty() && dir.back() == '/') return dir + name;
+  return dir + "/" + name;
+}
+
+source_error error_from_errno(int err, const std::string& path) {
+  switch (err) {
+    case ENOENT:
+      return {"not_found", path + ": no such file"};
+    case EACCES:
+    case EPERM:
+      return {"permission_denied", path + ": permission denied"};
+    default:
+      return {"read_error", path + ": " + std::strerror(err)};
+  }
+}
+
+// Sorted names of a directory's entries (without . and ..).
+tl::expected<std::vector<std::string>, source_error> list_dir(const std::string& path) {
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) {
+    const int err = errno;
+    return tl::unexpected(error_from_errno(err, path));
+  }
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(dir)) {
+    const std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    names.emplace_back(name);
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool is_maildir(const std::string& path) {
+  struct stat st {};
+  return ::stat(join(path, "cur").c_str(), &st) == 0 && S_ISDIR(st.st_mode) &&
+         ::stat(join(path, "new").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// One directory level to visit: its path, and whether it is a Maildir's cur/ or new/.
+struct pending {
+  std::string path;
+  bool maildir_messages = false;
+};
+
+// Walks a directory depth-first with an explicit stack, entries in sorted order.
+bool walk_directory(const std::string& root, const walk_options& options,
+                    const std::function<bool(input_entry)>& emit) {
+  std::set<dir_id> visited;  // loop detection when following symlinks
+  struct stat root_st {};
+  if (::stat(root.c_str(), &root_st) == 0) visited.insert({root_st.st_dev, root_st.st_ino});
+  // Each frame holds the remaining entries of one directory, in reverse sorted order.
+  struct frame {
+    std::string dir;
+    std::vector<std::string> names;  // reversed, so pop_back() yields sorted order
+    bool maildir_messages = false;
+    bool maildir_root = false;
+  };
+  std::vector<frame> stack;
+  auto push_dir = [&](const pending& p) -> bool {
+    auto names = list_dir(p.path);
+    if (!names) return emit(input_entry{p.path, names.error(), false});
+    frame f{p.path, std::move(*names), p.maildir_messages, is_maildir(p.path)};
+    std::reverse(f.names.begin(), f.names.end());
+    stack.push_back(std::move(f));
+    return true;
+  };
+  if (!push_dir({root, false})) return false;
+  while (!stack.empty()) {
+    frame& top = stack.back();
+    if (top.names.empty()) {
+      stack.pop_back();
+      continue;
+    }
+    const std::string name = std::move(top.names.back());
+    top.names.pop_back();
+    // A Maildir's tmp/ holds messages still being delivered: never read them.
+    if (top.maildir_root && name == "tmp") continue;
+    const bool in_maildir = top.maildir_messages;
+    const bool child_is_messages = top.maildir_root && (name == "cur" || name == "new");
+    const std::string path = join(top.dir, name);
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) {
+      const int err = errno;  // vanished between readdir and lstat
+      if (!emit(input_entry{path, error_from_errno(err, path), false})) return false;
+      continue;
+    }
+    if (S_ISLNK(st.st_mode)) {
+      if (!options.follow_symlinks) {
+        if (!emit(input_entry{path,
+                              source_error{"symlink_skipped",
+                                           path + ": symbolic link not followed (use --follow)"},
+                              false}))
+          return false;
+        continue;
+      }
+      if (::stat(path.c_str(), &st) != 0) {
+        const int err = errno;
+        if (!emit(input_entry{path, error_from_errno(err, path), false})) return false;
+        continue;
+      }
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (!visited.insert({st.st_dev, st.st_ino}).second) {
+        if (!emit(input_entry{
+                path, source_error{"symlink_loop", path + ": directory already visited (a loop)"},
+                false}))
+          return false;
+        continue;
+      }
+      if (!push_dir({path, child_is_messages})) return false;
+      continue;
+    }
+    if (!emit(input_entry{path, std::nullopt, in_maildir})) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void expand_inputs(const std::vector<std::string>& inputs, const walk_options& options,
+                   const std::function<bool(input_entry)>& emit) {
+  for (const auto& input : inputs) {
+    struct stat st {};
+    if (input != "-" && ::stat(input.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      if (!walk_directory(input, options, emit)) return;
+      continue;
+    }
+    // Files, "-", and paths that fail to open: the reader reports those per item.
+    if (!emit(input_entry{input, std::nullopt, false})) return;
+  }
+}
+
+tl::expected<std::vector<std::string>, source_error> read_path_list(const std::string& list_path,
+                                                                    bool nul_separated) {
+  std::string text;
+  if (list_path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(list_path, std::ios::binary);
+    if (!in) return tl::unexpected(source_error{"not_found", list_path + ": cannot open the list"});
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::vector<std::string> paths;
+  const char sep = nul_separated ? '\0' : '\n';
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find(sep, pos);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(pos, end - pos);
+    if (!nul_separated && !item.empty() && item.back() == '\r') item.pop_back();
+    if (!item.empty()) paths.push_back(std::move(item));
+    pos = end + 1;
+  }
+  return paths;
+}
+
+}  // namespace hopscope::cli
