@@ -138,6 +138,15 @@ bool walk_directory(const std::string& root, const walk_options& options,
       if (!push_dir({path, child_is_messages})) return false;
       continue;
     }
+    if (!S_ISREG(st.st_mode)) {
+      // Known from the directory walk already: never open a FIFO, socket or device.
+      if (!emit(input_entry{path,
+                            source_error{"not_a_regular_file",
+                                         path + ": not a regular file (FIFO, socket or device)"},
+                            false}))
+        return false;
+      continue;
+    }
     if (!emit(input_entry{path, std::nullopt, in_maildir})) return false;
   }
   return true;
