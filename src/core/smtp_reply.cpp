@@ -573,7 +573,10 @@ text_explanation explain_text(std::string_view reply_text, const smtp_reply_limi
   if (!status) status = find_status(trimmed);
   if (status) te.codes.push_back(explain_enhanced_status(*status));
   te.recognised = !te.codes.empty();
-  te.vendor = match_vendor_diagnostics(trimmed);
+  // Matched on the cleaned reply text too: a phrase can be split by a continuation marker
+  // ("... is not accepted due to\n550-5.7.26 domain's DMARC policy", lhost-postfix-70).
+  te.vendor = match_vendor_diagnostics(te.reply ? te.reply->text + "\n" + std::string(trimmed)
+                                                : std::string(trimmed));
 
   // Contradictions between the parts of the reply.
   const int reply_class = te.reply ? te.reply->code / 100 : 0;

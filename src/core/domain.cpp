@@ -1,0 +1,48 @@
+#include "hopscope/domain.hpp"
+
+#include <libpsl.h>
+
+#include <string>
+
+namespace hopscope {
+namespace {
+
+// The list is loaded once and never freed: libpsl contexts are read-only and thread-safe.
+const psl_ctx_t* context() {
+  static const psl_ctx_t* ctx = [] {
+    const psl_ctx_t* latest = psl_latest(nullptr);
+    return latest != nullptr ? latest : psl_builtin();
+  }();
+  return ctx;
+}
+
+bool plausible_host(std::string_view s) noexcept {
+  if (s.empty() || s.size() > 253 || s.find('.') == std::string_view::npos) return false;
+  for (const char c : s) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+    if (!ok) return false;
+  }
+  // An IPv4 address is all digits and dots.
+  return s.find_first_not_of("0123456789.") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string registrable_domain(std::string_view host) {
+  std::string h(host);
+  while (!h.empty() && h.back() == '.') h.pop_back();
+  for (auto& c : h) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (!plausible_host(h) || context() == nullptr) return {};
+  const char* d = psl_registrable_domain(context(), h.c_str());
+  return d != nullptr ? std::string(d) : std::string();
+}
+
+bool same_organisation(std::string_view a, std::string_view b) {
+  const std::string da = registrable_domain(a);
+  return !da.empty() && da == registrable_domain(b);
+}
+
+}  // namespace hopscope
