@@ -105,7 +105,7 @@ struct vendor_match {
   std::string meaning;
   std::string who_acts;
   std::string what_to_try;
-  std::string reference;  // where the vendor documents it, when it does
+  std::string reference;          // where the vendor documents it, when it does
   std::optional<bool> permanent;  // when the vendor's code says so regardless of the reply
 };
 
@@ -119,10 +119,10 @@ struct contradiction {
 
 /// Everything known about one code or reply text.
 struct text_explanation {
-  std::string input;                    // as given, trimmed and capped (for display, escaped)
-  std::optional<smtp_reply> reply;      // when a reply was found in the text
-  std::vector<explanation> codes;       // reply code first, then enhanced status
-  std::vector<vendor_match> vendor;     // vendor diagnostics recognised in the text
+  std::string input;                 // as given, trimmed and capped (for display, escaped)
+  std::optional<smtp_reply> reply;   // when a reply was found in the text
+  std::vector<explanation> codes;    // reply code first, then enhanced status
+  std::vector<vendor_match> vendor;  // vendor diagnostics recognised in the text
   std::vector<contradiction> contradictions;
   bool recognised = false;  // at least one well-formed code was found
 };

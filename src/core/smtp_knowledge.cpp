@@ -26,8 +26,8 @@ constexpr std::string_view k_1985 = "RFC 1985 5";
 constexpr std::string_view k_iana = "IANA enhanced status code registry (RFC 5248)";
 
 constexpr std::array k_reply_codes = std::to_array<reply_code_entry>({
-    {211, "", "System status", "A reply to a status or HELP request; nothing went wrong.",
-     k_nobody, "Nothing.", k_5321},
+    {211, "", "System status", "A reply to a status or HELP request; nothing went wrong.", k_nobody,
+     "Nothing.", k_5321},
     {214, "", "Help message",
      "Human-readable help text, usually the answer to a HELP command. Nothing went wrong.",
      k_nobody, "Nothing.", k_5321},
@@ -57,8 +57,8 @@ constexpr std::array k_reply_codes = std::to_array<reply_code_entry>({
      "address lists) but will take mail for it.",
      k_nobody, "Nothing; send the message and watch for a bounce.", k_5321},
     {253, "ETRN, RFC 1985", "Pending messages started",
-     "The server has started delivering the messages it was holding for the named node.",
-     k_nobody, "Nothing.", k_1985},
+     "The server has started delivering the messages it was holding for the named node.", k_nobody,
+     "Nothing.", k_1985},
     {334, "AUTH, RFC 4954", "Server challenge",
      "A step of the AUTH exchange: the server sends a base64 challenge and waits for the "
      "client's answer.",
@@ -89,8 +89,7 @@ constexpr std::array k_reply_codes = std::to_array<reply_code_entry>({
     {432, "AUTH, RFC 4954", "A password transition is needed",
      "The server needs the user to log in once with a plain-text mechanism (over TLS) so it can "
      "convert the stored password to a new scheme.",
-     k_sender, "Log in once with PLAIN or LOGIN over TLS, then retry the usual mechanism.",
-     k_4954},
+     k_sender, "Log in once with PLAIN or LOGIN over TLS, then retry the usual mechanism.", k_4954},
     {450, "", "Requested mail action not taken: mailbox unavailable",
      "The mailbox cannot take the message right now: it is busy, locked, or temporarily refused "
      "for a policy reason. Greylisting (refusing unknown senders once) usually looks like this.",
@@ -118,12 +117,11 @@ constexpr std::array k_reply_codes = std::to_array<reply_code_entry>({
     {454, "AUTH, RFC 4954", "Temporary authentication failure",
      "The server could not check the credentials just now (for example its password database "
      "was unreachable).",
-     k_nobody, "Retry later. If it lasts, the server's admin must check the authentication backend.",
-     k_4954},
+     k_nobody,
+     "Retry later. If it lasts, the server's admin must check the authentication backend.", k_4954},
     {454, "STARTTLS, RFC 3207", "TLS not available due to temporary reason",
      "The client asked for STARTTLS and the server cannot start TLS right now.", k_recipient_admin,
-     "Retry later; the server's admin should check its certificate and TLS configuration.",
-     k_3207},
+     "Retry later; the server's admin should check its certificate and TLS configuration.", k_3207},
     {455, "", "Server unable to accommodate parameters",
      "The server understood the MAIL FROM or RCPT TO parameters but cannot honour them at the "
      "moment.",

@@ -205,7 +205,8 @@ tl::expected<enhanced_status, parse_error> parse_enhanced_status(std::string_vie
   const std::size_t offset = static_cast<std::size_t>(t.data() - text.data());
   if (t.empty()) return tl::unexpected(parse_error{"empty", 0});
   if (t[0] != '2' && t[0] != '4' && t[0] != '5')
-    return tl::unexpected(parse_error{is_digit(t[0]) ? "bad_class" : "bad_enhanced_status", offset});
+    return tl::unexpected(
+        parse_error{is_digit(t[0]) ? "bad_class" : "bad_enhanced_status", offset});
   std::size_t length = 0;
   const auto st = status_at(t, length);
   if (!st) return tl::unexpected(parse_error{"bad_enhanced_status", offset});
@@ -230,8 +231,8 @@ std::optional<std::size_t> find_reply_start(std::string_view text) noexcept {
       const char before = text[i - 1];
       // A token start: after a space, a colon ("said: 550"), a quote or a bracket. Not inside
       // an IP address, a queue id or a longer number.
-      if (!(is_space(before) || before == ':' || before == '\'' || before == '"' ||
-            before == '(' || before == '<' || before == '>' || before == '['))
+      if (!(is_space(before) || before == ':' || before == '\'' || before == '"' || before == '(' ||
+            before == '<' || before == '>' || before == '['))
         continue;
     }
     int code = 0;
@@ -271,8 +272,8 @@ tl::expected<smtp_reply, parse_error> parse_smtp_reply(std::string_view text,
         continue;
       }
       if (!has_code) {
-        return tl::unexpected(parse_error{
-            "no_reply_code", static_cast<std::size_t>(view.data() - text.data())});
+        return tl::unexpected(
+            parse_error{"no_reply_code", static_cast<std::size_t>(view.data() - text.data())});
       }
       reply.code = code;
       first = false;
@@ -344,9 +345,9 @@ tl::expected<smtp_reply, parse_error> parse_smtp_reply(std::string_view text,
     add_note(reply.notes, "embedded_markers_removed",
              "continuation markers left inside re-wrapped text were removed");
   if (line_truncated)
-    add_note(reply.notes, "line_truncated",
-             "a line longer than " + std::to_string(limits.max_line_bytes) +
-                 " bytes was cut short");
+    add_note(
+        reply.notes, "line_truncated",
+        "a line longer than " + std::to_string(limits.max_line_bytes) + " bytes was cut short");
   if (text.size() > limits.max_input_bytes && consumed >= limit)
     add_note(reply.notes, "input_truncated",
              "only the first " + std::to_string(limits.max_input_bytes) + " bytes were read");
@@ -391,7 +392,8 @@ explanation explain_reply_code(int code) {
     } else {
       e.notes.push_back("In " + std::string(entry.context) + " (" + std::string(entry.reference) +
                         "): " + std::string(entry.title) + ". " + std::string(entry.meaning));
-      if (!contains(e.reference, entry.reference)) e.reference += "; " + std::string(entry.reference);
+      if (!contains(e.reference, entry.reference))
+        e.reference += "; " + std::string(entry.reference);
     }
   }
   if (found) return e;
@@ -407,13 +409,13 @@ explanation explain_reply_code(int code) {
     e.what_to_try = "Check where the number came from; read the text around it.";
     return e;
   }
-  static constexpr std::string_view k_first_title[] = {"", "", "Success", "Intermediate reply",
-                                                       "Temporary failure", "Permanent failure"};
+  static constexpr std::string_view k_first_title[] = {
+      "", "", "Success", "Intermediate reply", "Temporary failure", "Permanent failure"};
   static constexpr std::string_view k_second_title[] = {
-      "syntax", "information", "connection", "unspecified category", "unspecified category",
+      "syntax",     "information", "connection", "unspecified category", "unspecified category",
       "mail system"};
-  e.title = std::string(k_first_title[first]) + " (" +
-            std::string(k_second_title[second]) + "), not a standard code";
+  e.title = std::string(k_first_title[first]) + " (" + std::string(k_second_title[second]) +
+            "), not a standard code";
   e.meaning =
       "No RFC defines this exact code, so only its digits can be read; servers that use it "
       "explain themselves in the reply text.";
@@ -509,8 +511,10 @@ explanation explain_enhanced_status(const enhanced_status& status) {
       e.what_to_try = "Nothing: this reports success.";
     }
   } else if (status.klass == 4 && e.who_acts != "nobody") {
-    e.what_to_try = "It is temporary: the sending server retries for a while. If it keeps "
-                    "failing: " + e.what_to_try;
+    e.what_to_try =
+        "It is temporary: the sending server retries for a while. If it keeps "
+        "failing: " +
+        e.what_to_try;
   }
   return e;
 }
@@ -601,8 +605,8 @@ text_explanation explain_text(std::string_view reply_text, const smtp_reply_limi
       if (n.code == "status_varies") te.contradictions.push_back({"status_varies", n.message});
     }
     const std::string words = lower_copy(te.reply->text);
-    static constexpr std::string_view k_temporary[] = {"temporar", "try again later",
-                                                       "try later", "retry later"};
+    static constexpr std::string_view k_temporary[] = {"temporar", "try again later", "try later",
+                                                       "retry later"};
     static constexpr std::string_view k_permanent[] = {"permanent", "will not succeed",
                                                        "do not retry", "don't retry"};
     if (reply_class == 5) {
