@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <string>
 
 #include "hopscope/header.hpp"
@@ -25,26 +26,30 @@ struct raw_line {
   bool bare_cr = false;
 };
 
+// memchr-based: this runs over every header line of every message in a batch.
 raw_line read_line(std::string_view bytes, std::size_t pos) noexcept {
   raw_line line;
   line.begin = pos;
-  std::size_t i = pos;
   const std::size_t n = bytes.size();
-  while (i < n && bytes[i] != '\n' && bytes[i] != '\r') ++i;
-  line.end = i;
-  if (i < n && bytes[i] == '\r') {
-    if (i + 1 < n && bytes[i + 1] == '\n') {
+  const char* base = bytes.data();
+  const void* lf = std::memchr(base + pos, '\n', n - pos);
+  const std::size_t nl = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - base) : n;
+  // A CR before the LF: either the CR of a CRLF, or a bare CR that ends the line earlier.
+  const void* cr = std::memchr(base + pos, '\r', nl - pos);
+  if (cr != nullptr) {
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(cr) - base);
+    line.end = at;
+    if (at + 1 == nl && nl < n) {
       line.crlf = true;
-      line.next = i + 2;
+      line.next = nl + 1;
     } else {
       line.bare_cr = true;
-      line.next = i + 1;
+      line.next = at + 1;
     }
-  } else if (i < n) {
-    line.next = i + 1;
-  } else {
-    line.next = n;
+    return line;
   }
+  line.end = nl;
+  line.next = nl < n ? nl + 1 : n;
   return line;
 }
 
@@ -207,6 +212,13 @@ struct scan_result {
 };
 
 void append_repaired(std::string& out, std::string_view content, counts& n) {
+  // Fast path: most lines have neither NUL bytes nor no-break spaces.
+  if (std::memchr(content.data(), '\0', content.size()) == nullptr &&
+      std::memchr(content.data(), '\xC2', content.size()) == nullptr) {
+    out.append(content);
+    out.push_back('\n');
+    return;
+  }
   for (std::size_t i = 0; i < content.size(); ++i) {
     const char c = content[i];
     if (c == '\0') {
