@@ -88,6 +88,12 @@ std::vector<std::string> split_pasted(std::string_view text) {
     if (reply && reply->consumed > 0) {
       items.emplace_back(text.substr(pos, reply->consumed));
       pos += reply->consumed;
+      // A reply cut short by the parser's caps ends mid-line: the rest of that line is part of
+      // it, not a new item.
+      if (text[pos - 1] != '\n') {
+        const std::size_t end = text.find('\n', pos);
+        pos = end == std::string_view::npos ? text.size() : end + 1;
+      }
     } else {
       items.emplace_back(line);
       pos = eol + 1;
@@ -297,8 +303,10 @@ void render_text_item(std::string& out, const text_explanation& te) {
     out += "    reference: " + esc(e.reference) + "\n";
   }
   for (const auto& v : te.vendor) {
-    out +=
-        "\n  " + esc(v.vendor) + ": " + esc(v.title) + "  (matched \"" + esc(v.matched) + "\")\n";
+    // Titles usually name their vendor already ("Gmail: ..."); don't say it twice.
+    const bool named = v.title.rfind(v.vendor, 0) == 0;
+    out += "\n  " + (named ? std::string() : esc(v.vendor) + ": ") + esc(v.title) +
+           "  (matched \"" + esc(v.matched) + "\")\n";
     out += "    " + esc(v.meaning) + "\n";
     out += "    who acts: " + esc(who_words(v.who_acts)) + "\n";
     out += "    what to try: " + esc(v.what_to_try) + "\n";
