@@ -16,6 +16,7 @@
 #include "cli/batch.hpp"
 #include "cli/csv_output.hpp"
 #include "cli/explain_command.hpp"
+#include "cli/probe_command.hpp"
 
 namespace {
 
@@ -34,6 +35,8 @@ struct analyze_args {
   unsigned jobs = 0;
   std::string max_size;
   std::string colour = "auto";
+  std::vector<std::string> trusted_hosts;
+  std::vector<std::string> internal_nets;
 };
 
 bool use_colour(const std::string& choice) {
@@ -77,6 +80,8 @@ int run_analyze(analyze_args args) {
   config.pretty = args.pretty || config.format == output_format::json;
   config.summary_only = args.summary;
   config.analyse.input.repair = !args.no_repair;
+  config.analyse.chain.trusted_hosts = args.trusted_hosts;
+  config.analyse.chain.internal_networks = args.internal_nets;
   config.read.repair = config.analyse.input.repair;
   config.read.max_header_bytes = config.analyse.input.limits.max_header_bytes + (64u << 10);
   if (!args.max_size.empty()) {
@@ -148,6 +153,14 @@ int main(int argc, char** argv) {
   analyze->add_flag("--no-repair", args.no_repair,
                     "Do not repair pasted text (indentation, quoting, blank lines)");
   analyze->add_flag("--follow", args.follow, "Follow symbolic links in directories");
+  analyze
+      ->add_option("--trusted-host", args.trusted_hosts,
+                   "A host (and its subdomains) of the receiving side (repeatable)")
+      ->allow_extra_args(false);
+  analyze
+      ->add_option("--internal-net", args.internal_nets,
+                   "A network of the receiving side, as CIDR (repeatable)")
+      ->allow_extra_args(false);
   analyze->add_option("--max-size", args.max_size, "Skip files larger than this (default 8G)");
   analyze->add_flag("-q,--quiet", args.quiet, "No progress line");
   analyze->add_option("--color,--colour", args.colour, "Colour: auto, always or never")
@@ -160,6 +173,7 @@ int main(int argc, char** argv) {
       "  hopscope analyze --summary archive.mbox");
 
   hopscope::cli::add_explain_command(app);
+  hopscope::cli::add_probe_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -172,5 +186,6 @@ int main(int argc, char** argv) {
   }
   if (analyze->parsed()) return run_analyze(std::move(args));
   if (const int code = hopscope::cli::run_explain_if_parsed(); code >= 0) return code;
+  if (const int code = hopscope::cli::run_probe_if_parsed(); code >= 0) return code;
   return hopscope::cli::k_exit_usage;
 }

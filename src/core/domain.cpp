@@ -3,6 +3,7 @@
 #include <libpsl.h>
 
 #include <string>
+#include <unordered_map>
 
 namespace hopscope {
 namespace {
@@ -36,8 +37,17 @@ std::string registrable_domain(std::string_view host) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   if (!plausible_host(h) || context() == nullptr) return {};
+  // libpsl's lookup was a third of the whole analysis in a batch profile; the same relays
+  // (mx.google.com, *.outlook.com ...) come back message after message. One small cache per
+  // thread, emptied when full, keeps memory flat.
+  constexpr std::size_t k_cache_limit = 8192;
+  thread_local std::unordered_map<std::string, std::string> cache;
+  if (const auto it = cache.find(h); it != cache.end()) return it->second;
   const char* d = psl_registrable_domain(context(), h.c_str());
-  return d != nullptr ? std::string(d) : std::string();
+  std::string result = d != nullptr ? std::string(d) : std::string();
+  if (cache.size() >= k_cache_limit) cache.clear();
+  cache.emplace(std::move(h), result);
+  return result;
 }
 
 bool same_organisation(std::string_view a, std::string_view b) {

@@ -2,6 +2,8 @@
 
 #include "hopscope/report.hpp"
 
+#include "core/chain_internal.hpp"
+
 namespace hopscope {
 namespace {
 
@@ -53,7 +55,9 @@ analysis_report analyse_message(std::string_view bytes, std::string source,
     if (!iequals(block.name(i), "Received")) continue;
     received.push_back(received_field{received_index++, block.unfolded_value(i)});
   }
-  report.chain = analyse_chain(received, options.chain);
+  // The Date field, DKIM/ARC t= and vendor stamps are clocks too; X-Originating-IP and the
+  // like are origin hints.
+  report.chain = analyse_chain(received, detail::collect_chain_context(block), options.chain);
   return report;
 }
 

@@ -73,7 +73,23 @@ json hop_json(json_context& cx, const hop& h, std::size_t index, bool is_origin)
   j["date_without_semicolon"] = r.date_without_semicolon;
   j["delay_seconds"] = h.delay_seconds ? json(*h.delay_seconds) : json(nullptr);
   j["skew_seconds"] = h.skew_seconds ? json(*h.skew_seconds) : json(nullptr);
+  j["raw_delay_seconds"] = h.raw_delay_seconds ? json(*h.raw_delay_seconds) : json(nullptr);
+  j["adjusted_delay_seconds"] =
+      h.adjusted_delay_seconds ? json(*h.adjusted_delay_seconds) : json(nullptr);
+  j["adjusted_utc"] = h.adjusted_epoch ? json(format_utc(*h.adjusted_epoch)) : json(nullptr);
+  j["clock_suspect"] = h.clock_suspect;
+  j["clock_offset_seconds"] =
+      h.clock_offset_seconds ? json(*h.clock_offset_seconds) : json(nullptr);
   j["origin"] = is_origin;
+  j["trust"] = std::string(to_string(h.trust));
+  json reasons = json::array();
+  for (const auto& why : h.trust_reasons) reasons.push_back(cx.str(why));
+  j["trust_reasons"] = std::move(reasons);
+  const hop_provenance& p = h.provenance;
+  j["provenance"] = {
+      {"helo", std::string(to_string(p.helo))}, {"rdns", std::string(to_string(p.rdns))},
+      {"ip", std::string(to_string(p.ip))},     {"by", std::string(to_string(p.by))},
+      {"date", std::string(to_string(p.date))}, {"convention", cx.str(p.convention)}};
   j["convention"] = r.convention;
   json notes = json::array();
   for (const auto& d : r.diagnostics)
@@ -108,6 +124,52 @@ json report_json(json_context& cx, const analysis_report& report) {
                        ? json(chain.hops[*chain.origin].received.ip->to_string())
                        : json(nullptr);
   j["total_seconds"] = chain.total_seconds ? json(*chain.total_seconds) : json(nullptr);
+  j["raw_total_seconds"] = chain.raw_total_seconds ? json(*chain.raw_total_seconds) : json(nullptr);
+  {
+    json origin;
+    origin["hop"] = chain.origin ? json(*chain.origin) : json(nullptr);
+    origin["ip"] = j["origin_ip"];
+    origin["boundary_hop"] = chain.boundary ? json(*chain.boundary) : json(nullptr);
+    origin["claimed_origin_hop"] =
+        chain.claimed_origin ? json(*chain.claimed_origin) : json(nullptr);
+    origin["claimed_origin_ip"] =
+        chain.claimed_origin && chain.hops[*chain.claimed_origin].received.ip
+            ? json(chain.hops[*chain.claimed_origin].received.ip->to_string())
+            : json(nullptr);
+    json reasons = json::array();
+    for (const auto& r : chain.origin_reasons) reasons.push_back(cx.str(r));
+    origin["reasons"] = std::move(reasons);
+    json hints = json::array();
+    for (const auto& h : chain.hints) {
+      hints.push_back({{"field", cx.str(h.field)},
+                       {"value", cx.str(h.value)},
+                       {"ip", h.ip ? json(h.ip->to_string()) : json(nullptr)},
+                       {"ip_scope", h.ip ? json(std::string(to_string(h.scope))) : json(nullptr)}});
+    }
+    origin["hints"] = std::move(hints);
+    j["origin"] = std::move(origin);
+  }
+  json skews = json::array();
+  for (const auto& sk : chain.skews) {
+    json evidence = json::array();
+    for (const auto& e : sk.evidence) evidence.push_back(cx.str(e));
+    skews.push_back({{"suspect", sk.hop ? json(*sk.hop) : json("ambiguous")},
+                     {"hops", sk.hops},
+                     {"offset_seconds", sk.offset_seconds},
+                     {"confidence", sk.confidence},
+                     {"evidence", std::move(evidence)}});
+  }
+  j["clock_skew"] = std::move(skews);
+  json clocks = json::array();
+  for (const auto& c : chain.clocks) {
+    clocks.push_back({{"source", c.source},
+                      {"detail", cx.str_or_null(c.detail)},
+                      {"utc", format_utc(c.epoch)},
+                      {"epoch", c.epoch},
+                      {"after_hop", c.after_hop ? json(*c.after_hop) : json(nullptr)},
+                      {"used", c.used}});
+  }
+  j["clocks"] = std::move(clocks);
   json findings = json::array();
   for (const auto& f : chain.findings) {
     findings.push_back({{"code", f.code},

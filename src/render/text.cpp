@@ -91,15 +91,35 @@ void render_hop(std::string& out, const palette& p, const hop_chain& chain, std:
   } else if (h.skew_seconds) {
     delay = "skew -" + duration(*h.skew_seconds);
   }
-  fmt::format_to(o, "  {}{:>2}{}  {:<19}  {:<7} {:>12}  {}{}{}\n", p.bold(), i + 1, p.reset(), time,
-                 offset, delay, p.green(), h.delay_seconds ? bar(*h.delay_seconds, max_delay) : "",
-                 p.reset());
+  // The timeline shows the raw delay and, where a clock was pulled into line, the adjusted one.
+  std::string adjusted;
+  if (h.adjusted_delay_seconds && h.adjusted_delay_seconds != h.delay_seconds) {
+    adjusted = "adj +" + duration(*h.adjusted_delay_seconds);
+  }
+  const std::int64_t shown = h.adjusted_delay_seconds.value_or(h.delay_seconds.value_or(0));
+  std::string_view trust_colour = h.trust == trust_level::external ? p.yellow() : p.dim();
+  fmt::format_to(o, "  {}{:>2}{}  {:<19}  {:<7} {:>12} {:>13}  {}{:<8}{} {}{}{}\n", p.bold(), i + 1,
+                 p.reset(), time, offset, delay, adjusted, trust_colour, to_string(h.trust),
+                 p.reset(), p.green(), bar(shown, max_delay), p.reset());
+  if (h.clock_suspect && h.clock_offset_seconds && h.adjusted_epoch) {
+    fmt::format_to(
+        o, "      {}clock{} {} {} (read as {} UTC)\n", p.yellow(), p.reset(),
+        duration(*h.clock_offset_seconds < 0 ? -*h.clock_offset_seconds : *h.clock_offset_seconds),
+        *h.clock_offset_seconds > 0 ? "ahead" : "behind",
+        short_utc(timestamp{*h.adjusted_epoch, 0, 0, zone_rule::ut_gmt, date_form::rfc5322,
+                            note_none, 0}));
+  }
+  // Each value says where it came from: the HELO is claimed, the rDNS was looked up by the
+  // receiving MTA, the address is a literal or came from a comment.
   std::string from;
-  if (!r.helo.empty()) from += "helo " + esc(r.helo) + "  ";
-  if (!r.rdns.empty()) from += "rdns " + esc(r.rdns) + "  ";
+  if (!r.helo.empty()) from += "helo " + esc(r.helo) + " (claimed)  ";
+  if (!r.rdns.empty()) from += "rdns " + esc(r.rdns) + " (looked up)  ";
   if (r.rdns.empty() && r.rdns_unverified) from += "rdns unknown (did not forward-confirm)  ";
   if (r.helo.empty() && r.rdns.empty() && !r.from_token.empty()) from += esc(r.from_token) + "  ";
-  if (r.ip) from += "ip " + r.ip->to_string() + " (" + std::string(to_string(h.scope)) + ")";
+  if (r.ip) {
+    from += "ip " + r.ip->to_string() + " (" + std::string(to_string(h.scope)) + ", " +
+            std::string(to_string(h.provenance.ip)) + ")";
+  }
   if (from.empty()) from = "-";
   fmt::format_to(o, "      {}from{} {}{}\n", p.dim(), p.reset(), from,
                  chain.origin == i ? fmt::format("  {}<- origin{}", p.yellow(), p.reset()) : "");
@@ -112,7 +132,11 @@ void render_hop(std::string& out, const palette& p, const hop_chain& chain, std:
   if (r.authenticated) by += "  authenticated";
   if (!r.id.empty()) by += "  id " + esc(r.id);
   if (!r.for_addr.empty()) by += "  for " + esc(r.for_addr);
-  fmt::format_to(o, "      {}by{}   {}\n", p.dim(), p.reset(), by);
+  fmt::format_to(o, "      {}by{}   {}  {}[{}]{}\n", p.dim(), p.reset(), by, p.dim(),
+                 esc(r.convention), p.reset());
+  if (!h.trust_reasons.empty() && h.trust != trust_level::external) {
+    fmt::format_to(o, "      {}trust{} {}\n", p.dim(), p.reset(), esc(h.trust_reasons.front()));
+  }
 }
 
 }  // namespace
@@ -149,13 +173,42 @@ std::string render_text(const analysis_report& report, const render_options& opt
                      *chain.origin + 1);
     }
     out += "\n";
-    fmt::format_to(o, "  {} #  {:<19}  {:<7} {:>12}{}\n", p.dim(), "time (UTC)", "offset", "delay",
-                   p.reset());
+    if (chain.raw_total_seconds && chain.total_seconds &&
+        *chain.raw_total_seconds != *chain.total_seconds) {
+      fmt::format_to(o, "  (as stamped: {})\n", duration(*chain.raw_total_seconds));
+    }
+    fmt::format_to(o, "  {} #  {:<19}  {:<7} {:>12} {:>13}  {:<8}{}\n", p.dim(), "time (UTC)",
+                   "offset", "delay", "adjusted", "trust", p.reset());
     std::int64_t max_delay = 0;
-    for (const auto& h : chain.hops) max_delay = std::max(max_delay, h.delay_seconds.value_or(0));
+    for (const auto& h : chain.hops) {
+      max_delay =
+          std::max(max_delay, h.adjusted_delay_seconds.value_or(h.delay_seconds.value_or(0)));
+    }
     for (std::size_t i = 0; i < chain.hops.size(); ++i) render_hop(out, p, chain, i, max_delay);
   }
 
+  if (!chain.hops.empty()) {
+    fmt::format_to(o, "\n{}Origin{}\n", p.bold(), p.reset());
+    for (const auto& why : chain.origin_reasons) fmt::format_to(o, "  - {}\n", esc(why));
+    for (const auto& hint : chain.hints) {
+      fmt::format_to(o, "  - hint, not fact: {}: {}\n", esc(hint.field), esc(hint.value));
+    }
+  }
+  if (!chain.skews.empty()) {
+    fmt::format_to(o, "\n{}Clock skew{}\n", p.bold(), p.reset());
+    for (const auto& sk : chain.skews) {
+      if (sk.hop) {
+        fmt::format_to(o, "  suspect hop {}: {} {}, confidence {}\n", *sk.hop + 1,
+                       duration(sk.offset_seconds < 0 ? -sk.offset_seconds : sk.offset_seconds),
+                       sk.offset_seconds > 0 ? "ahead" : "behind", sk.confidence);
+      } else {
+        fmt::format_to(o, "  ambiguous: hops {} and {} disagree by {}\n", sk.hops.front() + 1,
+                       sk.hops.back() + 1,
+                       duration(sk.offset_seconds < 0 ? -sk.offset_seconds : sk.offset_seconds));
+      }
+      for (const auto& e : sk.evidence) fmt::format_to(o, "    - {}\n", esc(e));
+    }
+  }
   if (!chain.findings.empty()) {
     fmt::format_to(o, "\n{}Findings{}\n", p.bold(), p.reset());
     for (const auto& f : chain.findings) {

@@ -1,0 +1,39 @@
+#pragma once
+// Private to the chain analysis: the steps analyse_chain() runs, one file each.
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "hopscope/chain.hpp"
+#include "hopscope/header.hpp"
+
+namespace hopscope::detail {
+
+/// The clocks and origin hints in the rest of the header block.
+[[nodiscard]] chain_context collect_chain_context(const header_block& block);
+
+/// skew.cpp: raw and adjusted delays, totals, clock_skew and zone findings.
+void attribute_skew(hop_chain& chain, const chain_options& options);
+
+/// trust.cpp: internal/boundary/external per hop with reasons, the origin and its reasons.
+void classify_trust(hop_chain& chain, const chain_options& options);
+
+/// The registrable domain of a host, memoised per chain (libpsl is cheap, not free).
+class org_cache {
+ public:
+  const std::string& of(std::string_view host);
+
+ private:
+  std::unordered_map<std::string, std::string> entries_;  // lower-case host -> domain
+};
+
+void add_finding(hop_chain& chain, std::string code, std::optional<std::size_t> hop_index,
+                 std::string message, severity level);
+
+/// ASCII lower case, trailing dots removed (host names).
+[[nodiscard]] std::string lower(std::string_view s);
+[[nodiscard]] std::string duration_text(std::int64_t seconds);
+[[nodiscard]] std::string hop_label(const hop_chain& chain, std::size_t i);
+
+}  // namespace hopscope::detail
