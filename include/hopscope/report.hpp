@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "hopscope/auth.hpp"
 #include "hopscope/chain.hpp"
+#include "hopscope/dsn.hpp"
 #include "hopscope/header.hpp"
 #include "hopscope/input.hpp"
 
@@ -19,19 +21,28 @@ struct message_summary {
 };
 
 struct analysis_report {
-  std::string source;  // the path as given, "-" for stdin
+  std::string source;                     // the path as given, "-" for stdin
   std::optional<std::size_t> mbox_index;  // 0-based position in an mbox file
   std::vector<fixup> fixups;
   message_summary summary;
   hop_chain chain;
   std::vector<diagnostic> diagnostics;  // header-level notes
   std::size_t field_count = 0;
+  authentication_report auth;           // SPF/DKIM/DMARC/ARC results tied to hops, verdicts
+  std::optional<bounce_report> bounce;  // a DSN, ARF report or bounce text, when this is one
+  /// The Received chain of the message a bounce returned: where it stopped.
+  std::optional<hop_chain> returned_chain;
+  /// The header says this may be a bounce, but only the header block was given: the caller
+  /// should analyse again with the whole message (analyse_options::whole_message).
+  bool needs_whole_message = false;
 };
 
 struct analyse_options {
   input_options input{};
   header_limits header{};
   chain_options chain{};
+  /// The bytes given are the whole message (not just its header block): bounces are read.
+  bool whole_message = true;
 };
 
 /// Analyses one message (raw bytes: pasted headers or a whole message). Never throws except

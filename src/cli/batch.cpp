@@ -64,7 +64,7 @@ class pipeline {
   void process(slot& s);
   void push(slot& s, record r);
   record render_message(std::string_view bytes, const std::string& source,
-                        std::optional<std::size_t> mbox_index);
+                        std::optional<std::size_t> mbox_index, open_source* more = nullptr);
   record render_failure(const std::string& source, const source_error& e);
   bool stopping() const { return g_interrupted.load() || output_closed_.load(); }
   bool flush(std::string& buf);
@@ -88,11 +88,27 @@ class pipeline {
   std::size_t json_records_ = 0;
 };
 
+// `more`: the open file, when only its header block has been read so far. A bounce needs its
+// body (the delivery-status part, the returned message): it is read then, up to a cap, and
+// only for messages whose header says they may be one.
 record pipeline::render_message(std::string_view bytes, const std::string& source,
-                                std::optional<std::size_t> mbox_index) {
+                                std::optional<std::size_t> mbox_index, open_source* more) {
   const std::string label =
       mbox_index ? source + ":" + std::to_string(*mbox_index) : source;  // unique per message
-  analysis_report report = analyse_message(bytes, source, config_.analyse);
+  analyse_options options = config_.analyse;
+  options.whole_message = more == nullptr;
+  analysis_report report = analyse_message(bytes, source, options);
+  if (report.needs_whole_message && more != nullptr) {
+    constexpr std::size_t k_bounce_cap = 16u << 20;
+    std::string whole(bytes);
+    while (whole.size() < k_bounce_cap) {
+      auto got =
+          more->read_some(whole, std::min<std::size_t>(256u << 10, k_bounce_cap - whole.size()));
+      if (!got || *got == 0) break;
+    }
+    options.whole_message = true;
+    report = analyse_message(whole, source, options);
+  }
   report.mbox_index = mbox_index;
   if (report.field_count == 0) {
     return render_failure(
@@ -204,7 +220,7 @@ void pipeline::process(slot& s) {
     push(s, render_failure(entry.path, done.error()));
     return;
   }
-  push(s, render_message(buf, entry.path, std::nullopt));
+  push(s, render_message(buf, entry.path, std::nullopt, &*source));
 }
 
 void pipeline::worker() {

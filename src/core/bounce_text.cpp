@@ -1,1 +1,698 @@
-// placeholder
+// Non-standard bounce texts: the human-readable notices MTAs send instead of (or next to) an
+// RFC 3464 report. There is no grammar, so this is a line scanner with a few rules, each one
+// forced by a real bounce (the quoted lines come from sisimai/set-of-emails, BSD-2-Clause):
+//
+//   qmail     "Hi. This is the qmail-send program at mx4.example.jp."      "<kijitora@x>:"
+//   Exim      "This message was created automatically by mail delivery software."
+//             "  kijitora@example.ed.jp"  (indented address, then the SMTP error below it)
+//   Postfix   "<kijitora@x>: host mx[192.0.2.1] said: 550 5.1.1 ..."
+//   Sendmail  "   ----- Transcript of session follows -----"   "550 <kijitora@x>... User unknown"
+//   Exchange  "Delivery has failed to these recipients or distribution lists:"
+//             "Neko<mailto:mikeneko@example.co.jp>"  ...  "#550 5.1.1 RESOLVER.ADR.RecipNotFound"
+//   Exchange 2003 "kijitora@example.jp on Thu, 29 Apr 2010 00:00:00 -0000"
+//   Gmail     "Delivery to the following recipient failed permanently:"  "     x@example.jp"
+//   Yahoo     "Sorry, we were unable to deliver your message to the following address."
+//   Notes     "------- Failure Reasons  --------"  ...  "------- Returned Message --------"
+//
+// A recipient line is a line that starts with an address (bare, in <>, after a display name,
+// "mailto:", or a label such as "Recipient:"), or a transcript line "550 5.1.1 <x@y>..." /
+// ">>> RCPT To:<x@y>". The lines up to the next recipient line are that recipient's block; its
+// first enhanced status and reply code are the recipient's. No regex (libstdc++'s segfaults on
+// long lines), no recursion, every loop bounded by the text length.
+
+#include "core/bounce_text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "hopscope/smtp_reply.hpp"
+
+namespace hopscope::bounce_detail {
+namespace {
+
+constexpr std::size_t k_max_diagnostic = 2000;  // bytes kept of a recipient's diagnostic text
+constexpr std::size_t k_max_line_scan = 4096;   // bytes of one line examined for an address
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_alnum(char c) noexcept { return is_digit(c) || is_alpha(c); }
+bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+char to_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept {
+  if (s.size() < lower_prefix.size()) return false;
+  for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
+    if (to_lower(s[i]) != lower_prefix[i]) return false;
+  }
+  return true;
+}
+
+// Phrases that name the bouncing software. "strong" ones are enough on their own to call a
+// message a bounce; the generic ones need a bounce-like header as well (dsn.cpp decides).
+struct marker {
+  std::string_view phrase;  // lower case
+  std::string_view mta;
+  bool strong;
+};
+constexpr std::array k_markers{
+    marker{"this is the qmail-send program", "qmail", true},
+    marker{"this message was created automatically by mail delivery software", "exim", true},
+    marker{"a message that you sent could not be delivered", "exim", true},
+    marker{"delivery has failed to these recipients or", "exchange", true},
+    marker{"did not reach the following recipient", "exchange2003", true},
+    marker{"transcript of session follows", "sendmail", true},
+    marker{"this is the mail system at host", "postfix", true},
+    marker{"delivery to the following recipient failed permanently", "gmail", true},
+    marker{"delivery to the following recipients failed", "gmail", true},
+    marker{"delivery to the following recipient has been delayed", "gmail", true},
+    marker{"sorry, we were unable to deliver your message", "yahoo", true},
+    marker{"unable to deliver message to the following address", "generic", true},
+    marker{"an error occurred while trying to deliver the mail to the following recipients",
+           "amazon", true},
+    marker{"failure reasons", "notes", true},
+    marker{"this is the mailer-daemon, please do not reply", "opensmtpd", true},
+    marker{"an error has occurred while attempting to deliver a message", "opensmtpd", true},
+    marker{"was rejected by a remote mail server", "generic", true},
+    marker{"your message was not delivered to", "generic", true},
+    marker{"could not be delivered to", "generic", true},
+    marker{"delivery status notification", "generic", false},
+    marker{"undeliverable", "generic", false},
+    marker{"delivery failure", "generic", false},
+    marker{"delivery failed", "generic", false},
+    marker{"permanent error", "generic", false},
+    marker{"unable to deliver", "generic", false},
+    marker{"was not delivered", "generic", false},
+    marker{"returned mail", "generic", false},
+    marker{"user unknown", "generic", false},
+    marker{"failed permanently", "generic", false},
+};
+
+// Lines after which the returned message (or its headers) follows.
+constexpr std::array<std::string_view, 16> k_cut_markers{
+    "below this line is a copy of the message",  // qmail, Yahoo
+    "this is a copy of the message",             // Exim
+    "this is a copy of the body",                // Exim (no headers follow)
+    "original message follows",                  // "--- Original message follows."
+    "original message headers",                  // Exchange 2007: "Original message headers:"
+    "----- original message -----",              // Gmail
+    "unsent message follows",                    // Sendmail V5
+    "returned message",                          // Notes: "------- Returned Message --------"
+    "message headers follow",
+    "original message header",
+    "headers of the original message",
+    "header of the original message",
+    "original message text follows",
+    "returned mail follows",
+    "message text follows",
+    "original message --",
+};
+
+// Labels before an address on a recipient line ("Recipient address: x@y").
+// Not "To:": Exchange 2003 echoes the original's "  To:      shironeko@example.com" above the
+// real list ("did not reach the following recipient(s):").
+constexpr std::array<std::string_view, 9> k_recipient_labels{
+    "recipient address:",  "original recipient:", "failed recipient:", "recipient:",
+    "original-recipient:", "final-recipient:",    "address:",          "rcpt to:",
+    "email address:"};
+
+bool is_addr_char(char c) noexcept {
+  return !(is_space(c) || c == '<' || c == '>' || c == ':' || c == ',' || c == ';' || c == '"' ||
+           c == '(' || c == ')' || c == '[' || c == ']' || c == '\'' || c == '\0');
+}
+
+// An address at the very start of `s` ("x@y" up to a delimiter). Returns its length or 0.
+std::size_t address_at(std::string_view s) noexcept {
+  std::size_t i = 0;
+  std::size_t at = std::string_view::npos;
+  while (i < s.size() && i < 320 && is_addr_char(s[i])) {
+    if (s[i] == '@') {
+      if (at != std::string_view::npos) return 0;
+      at = i;
+    }
+    ++i;
+  }
+  if (at == std::string_view::npos || at == 0 || at + 1 >= i) return 0;
+  // "x@y." at the end of a sentence: the dot is not part of the domain.
+  while (i > at + 1 && s[i - 1] == '.') --i;
+  std::string_view domain = s.substr(at + 1, i - at - 1);
+  if (domain.empty() || domain.find('.') == std::string_view::npos) {
+    // "postmaster@localhost" style local domains are real but rare in bounces; a dotless
+    // domain is more often "user@[ip]" cut by our delimiters, which we do not chase.
+    if (domain.empty()) return 0;
+  }
+  return i;
+}
+
+// The recipient address a line announces, or empty.
+std::string recipient_on_line(std::string_view line) {
+  std::string_view t = trim(line);
+  if (t.size() > k_max_line_scan) t = t.substr(0, k_max_line_scan);
+  // Sendmail transcripts: ">>> RCPT To:<x@y>" and "<<< 550 5.1.1 <x@y>... User unknown".
+  if (t.starts_with(">>>") || t.starts_with("<<<")) t = trim(t.substr(3));
+  std::size_t rc = ifind(t, "rcpt to:");
+  if (rc != std::string_view::npos && rc < 8) {
+    std::string_view r = trim(t.substr(rc + 8));
+    if (!r.empty() && r.front() == '<') r.remove_prefix(1);
+    std::size_t n = address_at(r);
+    return n ? std::string(r.substr(0, n)) : std::string();
+  }
+  // "550 <x@y>... User unknown", "550 5.1.1 <x@y>... ": a reply then the address.
+  if (t.size() > 4 && is_digit(t[0]) && is_digit(t[1]) && is_digit(t[2]) &&
+      (t[3] == ' ' || t[3] == '-')) {
+    std::string_view r = trim(t.substr(4));
+    if (!r.empty() && is_digit(r[0])) {
+      std::size_t sp = r.find(' ');
+      r = sp == std::string_view::npos ? std::string_view() : trim(r.substr(sp));
+    }
+    if (r.empty() || r.front() != '<') return {};
+    r.remove_prefix(1);
+    std::size_t n = address_at(r);
+    if (n == 0 || n >= r.size() || r[n] != '>') return {};
+    return std::string(r.substr(0, n));
+  }
+  for (std::string_view label : k_recipient_labels) {
+    if (istarts_with(t, label)) {
+      t = trim(t.substr(label.size()));
+      if (istarts_with(t, "rfc822;")) t = trim(t.substr(7));
+      break;
+    }
+  }
+  // "Unknown user: kijitora@example.com" (IMail), "Unable to deliver message to: <x@y>"
+  // (MailFoundry): a short phrase, a colon, and an address that ends the line.
+  {
+    std::size_t colon = t.find(':');
+    // The phrase must have a space: "Message-ID:<x@y>" (Zoho's returned headers) is a field.
+    if (colon != std::string_view::npos && colon > 0 && colon < 48 &&
+        t.substr(0, colon).find('@') == std::string_view::npos &&
+        t.substr(0, colon).find(' ') != std::string_view::npos) {
+      std::string_view r = trim(t.substr(colon + 1));
+      bool bracket = !r.empty() && r.front() == '<';
+      if (bracket) r.remove_prefix(1);
+      std::size_t n = address_at(r);
+      std::string_view rest = n ? trim(r.substr(n)) : std::string_view();
+      if (bracket && rest.starts_with(">")) rest = trim(rest.substr(1));
+      if (n != 0 && rest.empty()) return std::string(r.substr(0, n));
+    }
+  }
+  // "Neko<mailto:mikeneko@example.co.jp>", "\"Neko\" <x@y>": a short display name first.
+  if (!t.empty() && t.front() != '<') {
+    std::size_t lt = t.find('<');
+    if (lt != std::string_view::npos && lt < 64 &&
+        t.substr(0, lt).find(':') == std::string_view::npos &&
+        t.substr(0, lt).find('@') == std::string_view::npos) {
+      std::string_view r = t.substr(lt + 1);
+      if (istarts_with(r, "mailto:")) r.remove_prefix(7);
+      std::size_t n = address_at(r);
+      if (n != 0 && n < r.size() && r[n] == '>') return std::string(r.substr(0, n));
+    }
+  }
+  while (!t.empty() && (t.front() == '<' || t.front() == '"' || t.front() == '\'')) {
+    t.remove_prefix(1);
+  }
+  if (istarts_with(t, "mailto:")) t.remove_prefix(7);
+  std::size_t n = address_at(t);
+  if (n == 0) return {};
+  return std::string(t.substr(0, n));
+}
+
+bool is_header_field_line(std::string_view line) noexcept {
+  std::size_t i = 0;
+  while (i < line.size() && i < 80 && line[i] > ' ' && line[i] < 127 && line[i] != ':') ++i;
+  return i > 0 && i < line.size() && line[i] == ':';
+}
+
+std::string join_block(const std::vector<std::string_view>& lines) {
+  std::string out;
+  for (std::string_view l : lines) {
+    std::string_view t = trim(l);
+    if (t.empty()) continue;
+    if (out.size() + t.size() + 1 > k_max_diagnostic) break;
+    if (!out.empty()) out += ' ';
+    out.append(t);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = to_lower(c);
+  return out;
+}
+
+std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) noexcept {
+  if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
+  if (hay.size() < needle.size()) return std::string_view::npos;
+  const char first = needle[0];
+  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    if (to_lower(hay[i]) != first) continue;
+    std::size_t k = 1;
+    while (k < needle.size() && to_lower(hay[i + k]) == needle[k]) ++k;
+    if (k == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string decode_transfer(std::string_view body, std::string_view encoding) {
+  std::string enc = lower_ascii(trim(encoding));
+  std::string out;
+  if (enc == "quoted-printable") {
+    out.reserve(body.size());
+    auto hex = [](char c) -> int {
+      if (is_digit(c)) return c - '0';
+      c = to_lower(c);
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      char c = body[i];
+      if (c != '=') {
+        out += c;
+        continue;
+      }
+      // Soft line break: "=" at the end of a line (trailing spaces allowed).
+      std::size_t j = i + 1;
+      while (j < body.size() && (body[j] == ' ' || body[j] == '\t')) ++j;
+      if (j < body.size() && body[j] == '\n') {
+        i = j;
+        continue;
+      }
+      if (j >= body.size()) break;
+      if (i + 2 < body.size() && hex(body[i + 1]) >= 0 && hex(body[i + 2]) >= 0) {
+        out += static_cast<char>(hex(body[i + 1]) * 16 + hex(body[i + 2]));
+        i += 2;
+        continue;
+      }
+      out += c;  // a stray '=' is kept as written
+    }
+    return out;
+  }
+  if (enc == "base64") {
+    out.reserve(body.size() / 4 * 3);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : body) {
+      int v = -1;
+      if (c >= 'A' && c <= 'Z')
+        v = c - 'A';
+      else if (c >= 'a' && c <= 'z')
+        v = c - 'a' + 26;
+      else if (is_digit(c))
+        v = c - '0' + 52;
+      else if (c == '+')
+        v = 62;
+      else if (c == '/')
+        v = 63;
+      else if (c == '=')
+        break;
+      if (v < 0) continue;
+      acc = (acc << 6) | static_cast<std::uint32_t>(v);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out += static_cast<char>((acc >> bits) & 0xFFu);
+      }
+    }
+    // base64 text is usually CRLF inside: normalise to LF like everything else here.
+    std::string lf;
+    lf.reserve(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i] == '\r') {
+        lf += '\n';
+        if (i + 1 < out.size() && out[i + 1] == '\n') ++i;
+      } else {
+        lf += out[i];
+      }
+    }
+    return lf;
+  }
+  return std::string(body);
+}
+
+std::string strip_html(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  std::size_t i = 0;
+  while (i < html.size()) {
+    char c = html[i];
+    if (c == '<') {
+      std::size_t end = html.find('>', i);
+      if (end == std::string_view::npos) break;
+      std::string_view tag = html.substr(i + 1, end - i - 1);
+      if (istarts_with(tag, "br") || istarts_with(tag, "p") || istarts_with(tag, "/p") ||
+          istarts_with(tag, "div") || istarts_with(tag, "/div") || istarts_with(tag, "tr") ||
+          istarts_with(tag, "/tr") || istarts_with(tag, "li")) {
+        out += '\n';
+      }
+      i = end + 1;
+      continue;
+    }
+    if (c == '&') {
+      static constexpr std::array<std::pair<std::string_view, char>, 6> k_entities{
+          {{"&lt;", '<'},
+           {"&gt;", '>'},
+           {"&amp;", '&'},
+           {"&quot;", '"'},
+           {"&nbsp;", ' '},
+           {"&#39;", '\''}}};
+      bool done = false;
+      for (const auto& [name, ch] : k_entities) {
+        if (istarts_with(html.substr(i), name)) {
+          out += ch;
+          i += name.size();
+          done = true;
+          break;
+        }
+      }
+      if (done) continue;
+    }
+    out += c;
+    ++i;
+  }
+  return out;
+}
+
+std::string find_status_in_text(std::string_view text) {
+  std::string first_success;
+  for (std::size_t i = 0; i + 5 <= text.size(); ++i) {
+    char c = text[i];
+    if (c != '2' && c != '4' && c != '5') continue;
+    if (text[i + 1] != '.') continue;
+    if (i > 0) {
+      char p = text[i - 1];
+      if (is_alnum(p) || p == '.' || p == '-' || p == '_' || p == '/') continue;
+    }
+    std::size_t j = i + 2;
+    std::size_t a = j;
+    while (j < text.size() && is_digit(text[j]) && j - a < 4) ++j;
+    if (j == a || j - a > 3 || j >= text.size() || text[j] != '.') continue;
+    std::size_t b = ++j;
+    while (j < text.size() && is_digit(text[j]) && j - b < 4) ++j;
+    if (j == b || j - b > 3) continue;
+    if (j < text.size()) {
+      char n = text[j];
+      if (is_alnum(n) || n == '_' || n == '-') continue;
+      // "192.0.2.1" style: more dotted numbers follow, so this is not a status.
+      if (n == '.' && j + 1 < text.size() && is_digit(text[j + 1])) continue;
+    }
+    std::string code(text.substr(i, j - i));
+    if (!parse_enhanced_status(code)) continue;
+    if (c == '2') {
+      if (first_success.empty()) first_success = code;
+      continue;
+    }
+    return code;
+  }
+  return first_success;
+}
+
+std::string find_reply_code_in_text(std::string_view text) {
+  std::string first_success;
+  for (std::size_t i = 0; i + 3 <= text.size(); ++i) {
+    char c = text[i];
+    if (c < '2' || c > '5') continue;
+    if (!is_digit(text[i + 1]) || !is_digit(text[i + 2])) continue;
+    if (text[i + 1] > '5') continue;
+    if (i > 0) {
+      char p = text[i - 1];
+      // Zoho writes "ERROR_CODE :550, ERROR_CODE :5.1.1": a colon after a space is a label's.
+      bool label_colon = p == ':' && i > 1 && text[i - 2] == ' ';
+      if (!label_colon && (is_alnum(p) || p == '.' || p == ':' || p == '/' || p == '-' ||
+                           p == '+' || p == '_' || p == '=' || p == ',')) {
+        continue;
+      }
+    }
+    if (i + 3 < text.size()) {
+      char n = text[i + 3];
+      // Yahoo: "550: : User unknown"; Zoho: ":550,". Not "550:12" (a time or a port).
+      bool colon_ok = (n == ':' || n == ',') && (i + 4 >= text.size() || !is_digit(text[i + 4]));
+      if (!(colon_ok || n == ' ' || n == '-' || n == '\n' || n == '\t' || n == ')' || n == ']' ||
+            n == ';' || n == '"')) {
+        continue;
+      }
+      // "550-5.7.1" continuation, or "550 5.1.1": fine. "250 - " too. But "120 -0700"
+      // style numbers in dates are excluded by the digit checks above only partly: a
+      // time-zone "-0700" has four digits after the minus.
+    }
+    std::string code(text.substr(i, 3));
+    if (c == '2' || c == '3') {
+      if (first_success.empty() && c == '2') first_success = code;
+      continue;
+    }
+    return code;
+  }
+  return first_success;
+}
+
+std::string strip_type_prefix(std::string_view value) {
+  std::string_view v = trim(value);
+  std::size_t semi = v.find(';');
+  // "rfc822; x@y", "dns; mx.example", "smtp; 550 ...": the type is one short token.
+  if (semi != std::string_view::npos && semi < 32) {
+    std::string_view type = trim(v.substr(0, semi));
+    bool token = !type.empty();
+    for (char c : type) {
+      if (!(is_alnum(c) || c == '-' || c == '_' || c == '.')) token = false;
+    }
+    if (token) v = trim(v.substr(semi + 1));
+  }
+  return std::string(v);
+}
+
+std::string bare_address(std::string_view value) {
+  std::string v = strip_type_prefix(value);
+  std::string_view t = trim(v);
+  std::size_t lt = t.find('<');
+  if (lt != std::string_view::npos) {
+    std::size_t gt = t.find('>', lt);
+    if (gt != std::string_view::npos) t = t.substr(lt + 1, gt - lt - 1);
+  }
+  while (!t.empty() && (t.front() == '"' || t.front() == '\'' || t.front() == '<')) {
+    t.remove_prefix(1);
+  }
+  while (!t.empty() && (t.back() == '"' || t.back() == '\'' || t.back() == '>')) {
+    t.remove_suffix(1);
+  }
+  std::size_t sp = t.find_first_of(" \t");
+  if (sp != std::string_view::npos) t = t.substr(0, sp);
+  return std::string(trim(t));
+}
+
+std::string header_block_at(std::string_view text, std::size_t offset, std::size_t cap) {
+  if (offset >= text.size()) return {};
+  std::size_t end = text.find("\n\n", offset);
+  end = end == std::string_view::npos ? text.size() : end + 1;
+  if (end - offset > cap) {
+    end = offset + cap;
+    std::size_t nl = text.rfind('\n', end);
+    if (nl != std::string_view::npos && nl > offset) end = nl + 1;
+  }
+  std::string out(text.substr(offset, end - offset));
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out;
+}
+
+std::size_t find_original_message(std::string_view text) noexcept {
+  std::size_t pos = 0;
+  std::size_t fallback = std::string_view::npos;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(pos, end - pos);
+    std::size_t next = nl == std::string_view::npos ? text.size() : nl + 1;
+    if (line.size() < 200) {
+      for (std::string_view m : k_cut_markers) {
+        if (ifind(line, m) == std::string_view::npos) continue;
+        // The header block starts at the first non-blank line after the marker, if that line
+        // is a field ("Return-path: <x@y>"); otherwise only a body follows.
+        std::size_t p = next;
+        int skipped = 0;
+        while (p < text.size() && skipped < 4) {
+          std::size_t e = text.find('\n', p);
+          if (e == std::string_view::npos) e = text.size();
+          std::string_view l = text.substr(p, e - p);
+          if (!trim(l).empty()) {
+            return is_header_field_line(l) ? p : std::string_view::npos;
+          }
+          p = e + 1;
+          ++skipped;
+        }
+        return std::string_view::npos;
+      }
+    }
+    // No marker: a "Received:" or "Return-Path:" field at the start of a line, followed by
+    // more header lines, is where a copy of the original starts.
+    if (fallback == std::string_view::npos &&
+        (istarts_with(line, "received:") || istarts_with(line, "return-path:"))) {
+      std::size_t e = text.find('\n', next);
+      std::string_view l2 =
+          text.substr(next, (e == std::string_view::npos ? text.size() : e) - next);
+      if (is_header_field_line(l2) || (!l2.empty() && (l2[0] == ' ' || l2[0] == '\t'))) {
+        fallback = pos;
+      }
+    }
+    pos = next;
+  }
+  return fallback;
+}
+
+text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients) {
+  text_bounce out;
+  std::size_t cut = text.size();
+  {
+    // The end of the explanation: the cut marker line, else the fallback header start.
+    std::size_t pos = 0;
+    bool found = false;
+    while (pos < text.size() && !found) {
+      std::size_t nl = text.find('\n', pos);
+      std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+      std::string_view line = text.substr(pos, end - pos);
+      if (line.size() < 200) {
+        for (std::string_view m : k_cut_markers) {
+          if (ifind(line, m) != std::string_view::npos) {
+            cut = pos;
+            found = true;
+            break;
+          }
+        }
+      }
+      pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    }
+    out.original_offset = find_original_message(text);
+    if (!found && out.original_offset != std::string_view::npos) cut = out.original_offset;
+  }
+  std::string_view explanation = text.substr(0, cut);
+
+  // Which software wrote it: the first strong marker, else the first generic one.
+  for (const marker& m : k_markers) {
+    if (ifind(explanation, m.phrase) != std::string_view::npos) {
+      if (m.strong) {
+        out.mta = std::string(m.mta);
+        break;
+      }
+      if (out.mta.empty()) out.mta = "generic_weak";
+    }
+  }
+
+  // Recipient blocks.
+  struct block {
+    std::string address;
+    std::vector<std::string_view> lines;
+  };
+  std::vector<block> blocks;
+  std::size_t current = std::string_view::npos;
+  std::vector<std::string_view> preamble;
+  std::size_t pos = 0;
+  while (pos < explanation.size()) {
+    std::size_t nl = explanation.find('\n', pos);
+    std::size_t end = nl == std::string_view::npos ? explanation.size() : nl;
+    std::string_view line = explanation.substr(pos, end - pos);
+    pos = nl == std::string_view::npos ? explanation.size() : nl + 1;
+    std::string addr = recipient_on_line(line);
+    if (!addr.empty()) {
+      std::size_t found = std::string_view::npos;
+      for (std::size_t i = 0; i < blocks.size(); ++i) {
+        if (lower_ascii(blocks[i].address) == lower_ascii(addr)) {
+          found = i;
+          break;
+        }
+      }
+      if (found == std::string_view::npos) {
+        if (blocks.size() >= max_recipients) {
+          current = std::string_view::npos;
+          continue;
+        }
+        blocks.push_back({addr, {}});
+        found = blocks.size() - 1;
+      }
+      current = found;
+      // The rest of the line after the address is part of the block (Postfix/Yahoo style
+      // "<x@y>: host ... said: 550 ..." and Sendmail "550 5.1.1 <x@y>... User unknown").
+      blocks[current].lines.push_back(line);
+      continue;
+    }
+    if (current == std::string_view::npos) {
+      preamble.push_back(line);
+    } else {
+      blocks[current].lines.push_back(line);
+    }
+  }
+
+  const std::string global_text = join_block(preamble);
+  const std::string global_status = find_status_in_text(explanation);
+  const std::string global_reply = find_reply_code_in_text(explanation);
+  for (block& b : blocks) {
+    bounce_recipient r;
+    r.recipient = b.address;
+    std::string joined = join_block(b.lines);
+    r.diagnostic = joined;
+    r.status = find_status_in_text(joined);
+    r.reply_code = find_reply_code_in_text(joined);
+    if (r.status.empty() && !global_status.empty()) {
+      r.status = global_status;
+    }
+    if (r.reply_code.empty()) r.reply_code = global_reply;
+    r.status_from_text = true;
+    if (r.diagnostic.empty()) r.diagnostic = global_text.substr(0, k_max_diagnostic);
+    char klass = !r.status.empty() ? r.status[0] : (!r.reply_code.empty() ? r.reply_code[0] : '5');
+    if (klass == '4' || ifind(explanation, "has been delayed") != std::string_view::npos ||
+        ifind(explanation, "will continue trying") != std::string_view::npos ||
+        ifind(explanation, "will retry") != std::string_view::npos) {
+      r.action = "delayed";
+    } else if (klass == '2') {
+      r.action = "delivered";
+    } else {
+      r.action = "failed";
+    }
+    out.recipients.push_back(std::move(r));
+  }
+  return out;
+}
+
+void complete_recipient(bounce_recipient& r) {
+  if (r.reply_code.empty() && !r.diagnostic.empty()) {
+    // The reply inside "host mx.example[192.0.2.1] said: 550 5.1.1 <x@y>: User unknown".
+    if (auto start = find_reply_start(r.diagnostic)) {
+      r.reply_code = r.diagnostic.substr(*start, 3);
+    } else {
+      r.reply_code = find_reply_code_in_text(r.diagnostic);
+    }
+  }
+  if (r.status.empty() && !r.diagnostic.empty()) {
+    r.status = find_status_in_text(r.diagnostic);
+    if (!r.status.empty()) r.status_from_text = true;
+  }
+  // One line that says what failed: the enhanced status first (it is the most specific),
+  // then a vendor diagnostic recognised in the text, else the reply code.
+  std::string line;
+  if (auto st = parse_enhanced_status(r.status)) {
+    explanation e = explain_enhanced_status(*st);
+    line = e.code + " " + e.title;
+    if (!e.meaning.empty()) line += ": " + e.meaning;
+    line += e.permanent ? " (permanent)" : (e.temporary ? " (temporary)" : "");
+  } else if (auto rc = parse_reply_code(r.reply_code)) {
+    explanation e = explain_reply_code(*rc);
+    line = e.code + " " + e.title;
+    if (!e.meaning.empty()) line += ": " + e.meaning;
+  }
+  if (!r.diagnostic.empty()) {
+    std::vector<vendor_match> vendor = match_vendor_diagnostics(r.diagnostic);
+    if (!vendor.empty()) {
+      if (!line.empty()) line += "; ";
+      line += vendor.front().vendor + ": " + vendor.front().title;
+    }
+  }
+  r.explanation = std::move(line);
+}
+
+}  // namespace hopscope::bounce_detail

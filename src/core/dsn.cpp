@@ -1,1 +1,709 @@
-// placeholder
+// Bounces: RFC 3464 delivery status notifications, RFC 5965 ARF reports, and (through
+// bounce_text.cpp) the non-standard bounce texts.
+//
+// mimetic finds the MIME structure, and only that: mimetic 0.9.8 drops header fields it cannot
+// read, truncates at NUL, is quadratic on long lines, overflows the stack on deep nesting and
+// throws (and leaks) on "Content-Type:multipart\n\n--\n\n\r\n--". So before mimetic sees
+// anything the message is capped, its line endings made LF, NULs replaced, a leading mbox
+// "From " line removed, and a pre-scan refuses long lines, many boundaries (nesting depth is at
+// most the number of boundaries declared) and multipart types without a boundary. Every
+// exception is caught here. When mimetic is refused or fails, our own boundary scan (iterative,
+// linear) reads the structure, and a diagnostic says so. mimetic 0.9.8 also returns an empty
+// entity for a message/rfc822 part (seen on sisimai lhost-postfix-01.eml: "message/rfc822
+// parts=1 bodylen=0", child with no fields), so the returned message's raw text always comes
+// from our own scan. Delivery-status groups and returned headers are read with
+// split_header_block(), never with mimetic's header parser.
+
+#include <algorithm>
+#include <cstddef>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/bounce_text.hpp"
+#include "hopscope/dsn.hpp"
+#include "hopscope/smtp_reply.hpp"
+
+// mimetic's headers are not warning-clean under our flags (old-style casts, shadowing,
+// conversions); the wrapper keeps -Werror for our own code.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wall"
+#pragma GCC diagnostic ignored "-Wextra"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <mimetic/mimetic.h>
+#pragma GCC diagnostic pop
+
+namespace hopscope {
+namespace {
+
+using namespace bounce_detail;
+
+struct mime_part {
+  std::string type;  // lower case "text/plain"
+  std::string cte;   // lower case
+  std::string body;  // raw (still transfer-encoded), LF line endings
+};
+
+struct content_type {
+  std::string type;  // lower case "multipart/report"
+  std::string boundary;
+  std::string report_type;  // lower case
+  bool has_boundary_param = false;
+};
+
+// Reads "multipart/report; report-type=delivery-status; boundary=\"x\"" by hand: a type, then
+// ';'-separated name=value pairs, values optionally quoted.
+content_type read_content_type(std::string_view value) {
+  content_type ct;
+  std::size_t semi = value.find(';');
+  ct.type = lower_ascii(trim(value.substr(0, semi)));
+  while (semi != std::string_view::npos) {
+    std::size_t start = semi + 1;
+    std::size_t eq = value.find('=', start);
+    if (eq == std::string_view::npos) break;
+    std::string name = lower_ascii(trim(value.substr(start, eq - start)));
+    std::size_t v = eq + 1;
+    while (v < value.size() && (value[v] == ' ' || value[v] == '\t')) ++v;
+    std::string val;
+    if (v < value.size() && value[v] == '"') {
+      std::size_t close = value.find('"', v + 1);
+      if (close == std::string_view::npos) close = value.size();
+      val = std::string(value.substr(v + 1, close - v - 1));
+      semi = value.find(';', close);
+    } else {
+      semi = value.find(';', v);
+      val = std::string(trim(value.substr(v, semi == std::string_view::npos ? semi : semi - v)));
+    }
+    if (name == "boundary") {
+      ct.boundary = val;
+      ct.has_boundary_param = true;
+    } else if (name == "report-type") {
+      ct.report_type = lower_ascii(val);
+    }
+  }
+  return ct;
+}
+
+struct part_header {
+  content_type ct;
+  std::string cte;
+};
+
+part_header read_part_header(std::string_view header_text) {
+  part_header h;
+  std::string text(header_text);
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  header_block block = split_header_block(std::move(text));
+  if (auto i = block.find("Content-Type")) h.ct = read_content_type(block.unfolded_value(*i));
+  if (auto i = block.find("Content-Transfer-Encoding")) {
+    h.cte = lower_ascii(trim(block.unfolded_value(*i)));
+  }
+  if (h.ct.type.empty()) h.ct.type = "text/plain";  // RFC 2045 5.2 default
+  return h;
+}
+
+// LF line endings, NULs replaced, capped, mbox "From " line removed.
+std::string prepare(std::string_view in, const bounce_limits& limits,
+                    std::vector<diagnostic>& notes) {
+  if (in.size() > limits.max_message_bytes) {
+    in = in.substr(0, limits.max_message_bytes);
+    notes.push_back({"bounce_truncated", "only the first " +
+                                             std::to_string(limits.max_message_bytes) +
+                                             " bytes of the message were read for the bounce"});
+  }
+  if (in.starts_with("From ")) {
+    std::size_t nl = in.find('\n');
+    in = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
+  }
+  std::string out;
+  out.reserve(in.size());
+  std::size_t nuls = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '\r') {
+      // CRLF and bare CR (sisimai maildir/mac/) both end a line.
+      out += '\n';
+      if (i + 1 < in.size() && in[i + 1] == '\n') ++i;
+    } else if (c == '\0') {
+      out += ' ';
+      ++nuls;
+    } else {
+      out += c;
+    }
+  }
+  if (nuls != 0) {
+    notes.push_back({"bounce_nul_bytes", std::to_string(nuls) + " NUL bytes replaced by spaces"});
+  }
+  return out;
+}
+
+std::size_t header_end(std::string_view msg) noexcept {
+  if (msg.starts_with("\n")) return 1;
+  std::size_t p = msg.find("\n\n");
+  return p == std::string_view::npos ? msg.size() : p + 2;
+}
+
+// Our own MIME scan: one pass over the lines with a stack of open boundaries (no recursion; the
+// stack is capped). message/rfc822 parts are not entered: we only need their header block.
+std::vector<mime_part> own_scan(const std::string& msg, const bounce_limits& limits,
+                                std::vector<diagnostic>& notes) {
+  std::vector<mime_part> parts;
+  std::size_t body_begin = header_end(msg);
+  part_header top = read_part_header(std::string_view(msg).substr(0, body_begin));
+  if (top.ct.type.rfind("multipart/", 0) != 0 || top.ct.boundary.empty()) {
+    parts.push_back({top.ct.type, top.cte, msg.substr(std::min(body_begin, msg.size()))});
+    return parts;
+  }
+  std::vector<std::string> delims{"--" + top.ct.boundary};
+  enum class state { preamble, header, body } st = state::preamble;
+  std::size_t header_start = 0;
+  std::size_t part_body_start = 0;
+  part_header current;
+  bool capped = false;
+  auto close_part = [&](std::size_t line_start) {
+    if (st == state::body) {
+      std::size_t end = line_start > part_body_start ? line_start - 1 : part_body_start;
+      if (parts.size() < limits.max_parts) {
+        parts.push_back(
+            {current.ct.type, current.cte, msg.substr(part_body_start, end - part_body_start)});
+      }
+    } else if (st == state::header) {
+      part_header h =
+          read_part_header(std::string_view(msg).substr(header_start, line_start - header_start));
+      if (parts.size() < limits.max_parts) parts.push_back({h.ct.type, h.cte, {}});
+    }
+  };
+  std::size_t pos = body_begin;
+  while (pos < msg.size()) {
+    std::size_t nl = msg.find('\n', pos);
+    std::size_t end = nl == std::string::npos ? msg.size() : nl;
+    std::string_view line = std::string_view(msg).substr(pos, end - pos);
+    std::size_t next = nl == std::string::npos ? msg.size() : nl + 1;
+    if (line.starts_with("--")) {
+      std::string_view t = trim(line);
+      std::size_t level = delims.size();
+      bool closing = false;
+      for (std::size_t k = delims.size(); k-- > 0;) {
+        const std::string& d = delims[k];
+        if (t.starts_with(d)) {
+          std::string_view rest = t.substr(d.size());
+          if (rest.empty() || rest == "--") {
+            level = k;
+            closing = !rest.empty();
+            break;
+          }
+        }
+      }
+      if (level < delims.size()) {
+        close_part(pos);
+        delims.resize(level + 1);
+        if (closing) {
+          delims.pop_back();
+          st = state::preamble;
+          if (delims.empty()) break;  // the epilogue follows
+        } else {
+          st = state::header;
+          header_start = next;
+        }
+        pos = next;
+        continue;
+      }
+    }
+    if (st == state::header && trim(line).empty()) {
+      current = read_part_header(std::string_view(msg).substr(header_start, pos - header_start));
+      if (current.ct.type.rfind("multipart/", 0) == 0 && !current.ct.boundary.empty()) {
+        if (delims.size() < limits.max_boundaries) {
+          delims.push_back("--" + current.ct.boundary);
+          st = state::preamble;
+        } else {
+          // Deeper nesting is read as an opaque part: bounces never need it.
+          capped = true;
+          st = state::body;
+          part_body_start = next;
+        }
+      } else {
+        st = state::body;
+        part_body_start = next;
+      }
+    }
+    pos = next;
+  }
+  if (!delims.empty()) close_part(msg.size());
+  if (capped) {
+    notes.push_back({"mime_nesting_capped", "MIME nesting deeper than " +
+                                                std::to_string(limits.max_boundaries) +
+                                                " levels was not read"});
+  }
+  return parts;
+}
+
+// Why mimetic must not see this message, or empty when it may.
+std::string mimetic_refusal(std::string_view msg, const bounce_limits& limits) {
+  if (msg.size() > limits.max_mime_bytes) return "message larger than the MIME library cap";
+  std::size_t boundaries = 0;
+  std::size_t pos = 0;
+  bool in_multipart_ct = false;  // inside a Content-Type field naming multipart
+  bool ct_has_boundary = false;
+  while (pos < msg.size()) {
+    std::size_t nl = msg.find('\n', pos);
+    std::size_t end = nl == std::string_view::npos ? msg.size() : nl;
+    std::string_view line = msg.substr(pos, end - pos);
+    if (line.size() > limits.max_mime_line) return "a line too long for the MIME library";
+    bool continuation = !line.empty() && (line[0] == ' ' || line[0] == '\t');
+    if (in_multipart_ct && !continuation) {
+      if (!ct_has_boundary) return "a multipart Content-Type without a boundary";
+      in_multipart_ct = false;
+    }
+    if (ifind(line, "boundary=") != std::string_view::npos) {
+      if (++boundaries > limits.max_boundaries) return "too many MIME boundaries (deep nesting)";
+      if (in_multipart_ct) ct_has_boundary = true;
+    }
+    if (line.size() >= 13 && ifind(line.substr(0, 13), "content-type:") == 0) {
+      if (ifind(line, "multipart") != std::string_view::npos) {
+        in_multipart_ct = true;
+        ct_has_boundary = ifind(line, "boundary=") != std::string_view::npos;
+        // boundary="" is as bad as none.
+        if (ifind(line, "boundary=\"\"") != std::string_view::npos) ct_has_boundary = false;
+      }
+    }
+    pos = nl == std::string_view::npos ? msg.size() : nl + 1;
+  }
+  if (in_multipart_ct && !ct_has_boundary) return "a multipart Content-Type without a boundary";
+  return {};
+}
+
+std::string istr(const std::string& s) { return lower_ascii(s); }
+
+// mimetic's structure, leaves in document order; nullopt when it threw.
+std::optional<std::vector<mime_part>> mimetic_scan(const std::string& msg,
+                                                   const bounce_limits& limits,
+                                                   std::string& error) {
+  try {
+    mimetic::MimeEntity root;
+    root.load(msg.begin(), msg.end());
+    std::vector<mime_part> parts;
+    std::vector<const mimetic::MimeEntity*> stack{&root};
+    while (!stack.empty() && parts.size() < limits.max_parts) {
+      const mimetic::MimeEntity* e = stack.back();
+      stack.pop_back();
+      const mimetic::ContentType& ct = e->header().contentType();
+      std::string type = istr(ct.type()) + "/" + istr(ct.subtype());
+      if (type == "/") type = "text/plain";
+      const auto& children = e->body().parts();
+      if (ct.isMultipart() && !children.empty()) {
+        for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back(*it);
+        continue;
+      }
+      parts.push_back(
+          {type, istr(e->header().contentTransferEncoding().mechanism()), std::string(e->body())});
+    }
+    return parts;
+  } catch (const std::exception& ex) {
+    error = ex.what();
+  } catch (...) {
+    error = "unknown exception";
+  }
+  return std::nullopt;
+}
+
+bool is_status_type(std::string_view t) {
+  return t == "message/delivery-status" || t == "message/global-delivery-status" ||
+         t == "text/delivery-status";
+}
+bool is_returned_type(std::string_view t) {
+  return t == "message/rfc822" || t == "message/global" || t == "text/rfc822-headers" ||
+         t == "message/rfc822-headers" || t == "message/global-headers";
+}
+
+std::vector<mime_part> find_structure(const std::string& msg, const bounce_limits& limits,
+                                      std::vector<diagnostic>& notes) {
+  std::vector<mime_part> own = own_scan(msg, limits, notes);
+  std::string refusal = mimetic_refusal(msg, limits);
+  if (!refusal.empty()) {
+    notes.push_back({"mime_fallback", "MIME structure read by our own scan: " + refusal});
+    return own;
+  }
+  std::string error;
+  auto mp = mimetic_scan(msg, limits, error);
+  if (!mp) {
+    notes.push_back({"mime_fallback",
+                     "MIME structure read by our own scan: the MIME library failed: " + error});
+    return own;
+  }
+  std::vector<mime_part> parts = std::move(*mp);
+  // The returned message's raw text comes from our scan (mimetic empties message/rfc822), the
+  // n-th returned part of mimetic matched with our n-th.
+  std::size_t k = 0;
+  for (mime_part& p : parts) {
+    if (!is_returned_type(p.type)) continue;
+    while (k < own.size() && !is_returned_type(own[k].type)) ++k;
+    if (k < own.size()) {
+      if (p.body.empty() || p.type != "text/rfc822-headers") p.body = own[k].body;
+      ++k;
+    }
+  }
+  std::size_t own_status = 0, mime_status = 0;
+  for (const mime_part& p : own) own_status += is_status_type(p.type) ? 1 : 0;
+  for (const mime_part& p : parts) mime_status += is_status_type(p.type) ? 1 : 0;
+  if (own_status > mime_status) {
+    // mimetic lost a report part our scan sees (a boundary it did not accept): trust ours.
+    notes.push_back({"mime_fallback",
+                     "MIME structure read by our own scan: the MIME library missed a "
+                     "delivery-status part"});
+    return own;
+  }
+  return parts;
+}
+
+// Splits a delivery-status body into its groups (blank-line separated) and reads each with our
+// header splitter.
+std::vector<header_block> read_groups(std::string_view body) {
+  std::vector<header_block> groups;
+  std::string cur;
+  std::size_t pos = 0;
+  auto flush = [&] {
+    if (!trim(cur).empty()) groups.push_back(split_header_block(std::move(cur)));
+    cur.clear();
+  };
+  while (pos < body.size()) {
+    std::size_t nl = body.find('\n', pos);
+    std::size_t end = nl == std::string_view::npos ? body.size() : nl;
+    std::string_view line = body.substr(pos, end - pos);
+    pos = nl == std::string_view::npos ? body.size() : nl + 1;
+    if (trim(line).empty()) {
+      flush();
+      continue;
+    }
+    cur.append(line);
+    cur += '\n';
+  }
+  flush();
+  return groups;
+}
+
+std::string field(const header_block& b, std::string_view name) {
+  auto i = b.find(name);
+  return i ? b.unfolded_value(*i) : std::string();
+}
+
+std::string first_token(std::string_view v) {
+  v = trim(v);
+  std::size_t sp = v.find_first_of(" \t(");
+  return std::string(v.substr(0, sp));
+}
+
+std::string text_of(const mime_part& p) {
+  std::string t = decode_transfer(p.body, p.cte);
+  if (p.type == "text/html") return strip_html(t);
+  return t;
+}
+
+}  // namespace
+
+bool may_be_bounce(const header_block& h) noexcept {
+  try {
+    if (auto i = h.find("Content-Type")) {
+      std::string v = lower_ascii(h.raw_value(*i));
+      if (v.find("multipart/report") != std::string::npos) return true;
+      if (v.find("delivery-status") != std::string::npos) return true;
+    }
+    if (h.find("X-Failed-Recipients")) return true;
+    if (auto i = h.find("From")) {
+      std::string v = lower_ascii(h.raw_value(*i));
+      for (std::string_view w : {"mailer-daemon", "postmaster", "mail delivery", "mail-daemon",
+                                 "mailer daemon", "bounce", "mdaemon"}) {
+        if (v.find(w) != std::string::npos) return true;
+      }
+    }
+    if (auto i = h.find("Return-Path")) {
+      std::string v = std::string(trim(h.raw_value(*i)));
+      if (v == "<>") return true;
+    }
+    if (auto i = h.find("Subject")) {
+      std::string v = lower_ascii(h.raw_value(*i));
+      for (std::string_view w : {"undeliver",
+                                 "delivery status",
+                                 "delivery failure",
+                                 "delivery failed",
+                                 "delivery notification",
+                                 "returned mail",
+                                 "failure notice",
+                                 "mail delivery",
+                                 "not delivered",
+                                 "could not be delivered",
+                                 "delivery problem",
+                                 "nondeliverable",
+                                 "non-delivery",
+                                 "abuse report",
+                                 "complaint",
+                                 "warning: could not send",
+                                 "delayed mail",
+                                 "message delayed",
+                                 "rejected",
+                                 "bounce"}) {
+        if (v.find(w) != std::string::npos) return true;
+      }
+    }
+    if (auto i = h.find("Auto-Submitted")) {
+      std::string v = lower_ascii(h.raw_value(*i));
+      if (v.find("auto-replied") != std::string::npos) return false;
+      if (v.find("auto-generated") != std::string::npos) return true;
+    }
+  } catch (...) {
+    // lower_ascii allocates; out of memory means "not a bounce" for a cheap test.
+  }
+  return false;
+}
+
+std::optional<bounce_report> parse_bounce(std::string_view whole_message,
+                                          const header_block& top_header,
+                                          const bounce_limits& limits) {
+  bounce_report rep;
+  std::string msg = prepare(whole_message, limits, rep.diagnostics);
+  std::vector<mime_part> parts = find_structure(msg, limits, rep.diagnostics);
+
+  // --- RFC 3464 delivery-status parts ---
+  for (const mime_part& p : parts) {
+    if (!is_status_type(p.type)) continue;
+    std::string body = decode_transfer(p.body, p.cte);
+    std::vector<header_block> groups = read_groups(body);
+    bool first = true;
+    for (const header_block& g : groups) {
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        if (iequals(g.name(i), "Status")) ++rep.status_fields;
+      }
+      bool per_recipient = g.find("Final-Recipient") || g.find("Original-Recipient") ||
+                           g.find("Action") || g.find("Status");
+      if (first && !per_recipient) {
+        // The per-message group.
+        if (rep.reporting_mta.empty())
+          rep.reporting_mta = strip_type_prefix(field(g, "Reporting-MTA"));
+        if (rep.arrival_date.empty()) rep.arrival_date = field(g, "Arrival-Date");
+        first = false;
+        continue;
+      }
+      first = false;
+      if (!per_recipient) continue;
+      if (rep.recipients.size() >= limits.max_recipients) break;
+      bounce_recipient r;
+      r.recipient = bare_address(field(g, "Final-Recipient"));
+      r.original_recipient = bare_address(field(g, "Original-Recipient"));
+      if (r.recipient.empty()) r.recipient = bare_address(field(g, "X-Actual-Recipient"));
+      if (r.recipient.empty()) r.recipient = r.original_recipient;
+      r.action = lower_ascii(first_token(field(g, "Action")));
+      r.status = first_token(field(g, "Status"));
+      r.status_field = r.status;
+      r.remote_mta = strip_type_prefix(field(g, "Remote-MTA"));
+      std::string diag = field(g, "Diagnostic-Code");
+      r.diagnostic = strip_type_prefix(diag);
+      std::size_t semi = diag.find(';');
+      if (semi != std::string::npos && semi < 32) {
+        r.diagnostic_type = lower_ascii(trim(std::string_view(diag).substr(0, semi)));
+      }
+      r.last_attempt = field(g, "Last-Attempt-Date");
+      rep.recipients.push_back(std::move(r));
+    }
+  }
+  if (!rep.recipients.empty()) rep.kind = "dsn";
+
+  // --- RFC 5965 feedback reports ---
+  for (const mime_part& p : parts) {
+    if (p.type != "message/feedback-report" || rep.feedback) continue;
+    std::vector<header_block> groups = read_groups(decode_transfer(p.body, p.cte));
+    if (groups.empty()) continue;
+    const header_block& g = groups.front();
+    feedback_report f;
+    f.feedback_type = lower_ascii(trim(field(g, "Feedback-Type")));
+    f.user_agent = field(g, "User-Agent");
+    f.version = field(g, "Version");
+    f.source_ip = field(g, "Source-IP");
+    f.original_mail_from = bare_address(field(g, "Original-Mail-From"));
+    f.original_rcpt_to = bare_address(field(g, "Original-Rcpt-To"));
+    f.arrival_date = field(g, "Arrival-Date");
+    if (f.arrival_date.empty()) f.arrival_date = field(g, "Received-Date");
+    f.reported_domain = field(g, "Reported-Domain");
+    f.authentication_results = field(g, "Authentication-Results");
+    rep.feedback = std::move(f);
+    if (rep.kind.empty()) rep.kind = "arf";
+  }
+
+  // --- the returned original message ---
+  for (const mime_part& p : parts) {
+    if (!is_returned_type(p.type)) continue;
+    std::string body = decode_transfer(p.body, p.cte);
+    std::size_t start = 0;
+    while (start < body.size() && body[start] == '\n') ++start;
+    rep.returned_headers = header_block_at(body, start, limits.max_returned_header_bytes);
+    break;
+  }
+
+  // --- the human-readable text: the whole story for non-standard bounces, and the source of
+  // reply codes a DSN's groups do not carry ---
+  std::string text;
+  bool any_plain = false;
+  for (const mime_part& p : parts) {
+    if (is_returned_type(p.type) || is_status_type(p.type)) break;
+    if (p.type == "text/plain") any_plain = true;
+  }
+  for (const mime_part& p : parts) {
+    if (is_returned_type(p.type) || is_status_type(p.type)) break;
+    if (p.type == "text/plain" || (!any_plain && p.type == "text/html")) {
+      if (text.size() < limits.max_message_bytes) text += text_of(p) + "\n";
+    }
+  }
+  text_bounce tb = parse_bounce_text(text, limits.max_recipients);
+  if (rep.returned_headers.empty() && tb.original_offset != std::string::npos) {
+    rep.returned_headers =
+        header_block_at(text, tb.original_offset, limits.max_returned_header_bytes);
+  }
+
+  if (rep.kind == "dsn") {
+    // Fill what the groups left out from the text's block for the same address.
+    for (bounce_recipient& r : rep.recipients) {
+      for (const bounce_recipient& t : tb.recipients) {
+        if (!iequals(t.recipient, r.recipient)) continue;
+        if (r.diagnostic.empty()) r.diagnostic = t.diagnostic;
+        if (r.status.empty() && !t.status.empty()) {
+          r.status = t.status;
+          r.status_from_text = true;
+        }
+        break;
+      }
+    }
+  } else if (rep.kind == "arf") {
+    bounce_recipient r;
+    r.recipient = rep.feedback->original_rcpt_to;
+    if (r.recipient.empty() && !rep.returned_headers.empty()) {
+      header_block orig = split_header_block(rep.returned_headers);
+      r.recipient = bare_address(field(orig, "To"));
+    }
+    if (!r.recipient.empty()) {
+      r.action = "feedback";
+      r.diagnostic = rep.feedback->feedback_type;
+      rep.recipients.push_back(std::move(r));
+    }
+  } else {
+    const bool bounce_header = may_be_bounce(top_header);
+    bool strong = !tb.mta.empty() && tb.mta != "generic_weak";
+    std::vector<bounce_recipient> recips = std::move(tb.recipients);
+    // "X-Failed-Recipients: libsisimai@googlegroups.com" (Exim, Google) is the MTA's own list
+    // and beats addresses found in the text (Google Groups' text starts with the sender's
+    // address: "kijitora@example.jp 様"). Text blocks for those addresses are kept.
+    if (auto xf = top_header.find("X-Failed-Recipients")) {
+      std::string v = top_header.unfolded_value(*xf);
+      std::vector<bounce_recipient> listed;
+      std::size_t s = 0;
+      while (s < v.size() && listed.size() < limits.max_recipients) {
+        std::size_t c = v.find(',', s);
+        if (c == std::string::npos) c = v.size();
+        std::string a = bare_address(std::string_view(v).substr(s, c - s));
+        s = c + 1;
+        if (a.empty()) continue;
+        bounce_recipient r;
+        for (const bounce_recipient& t : recips) {
+          if (iequals(t.recipient, a)) r = t;
+        }
+        if (r.recipient.empty()) {
+          r.recipient = a;
+          r.action = "failed";
+          r.status = find_status_in_text(text);
+          r.reply_code = find_reply_code_in_text(text);
+          r.status_from_text = true;
+        }
+        listed.push_back(std::move(r));
+      }
+      if (!listed.empty()) recips = std::move(listed);
+    }
+    if (recips.empty()) {
+      // Exim names failed recipients in a header: "X-Failed-Recipients: kijitora@example.jp".
+      if (auto i = top_header.find("X-Failed-Recipients")) {
+        std::string v = top_header.unfolded_value(*i);
+        std::size_t s = 0;
+        while (s < v.size() && recips.size() < limits.max_recipients) {
+          std::size_t c = v.find(',', s);
+          if (c == std::string::npos) c = v.size();
+          std::string a = bare_address(std::string_view(v).substr(s, c - s));
+          if (!a.empty()) {
+            bounce_recipient r;
+            r.recipient = a;
+            r.action = "failed";
+            r.status = find_status_in_text(text);
+            r.reply_code = find_reply_code_in_text(text);
+            r.status_from_text = true;
+            recips.push_back(std::move(r));
+          }
+          s = c + 1;
+        }
+      }
+    }
+    bool coded = false;
+    for (const bounce_recipient& r : recips) coded |= !r.status.empty() || !r.reply_code.empty();
+    const bool weak = tb.mta == "generic_weak";
+    // A bounce-like header alone is not enough (phishing mail fakes "postmaster"): it needs
+    // a failure code, a bounce phrase, or a returned copy of the original message.
+    if (!strong && !(bounce_header && (coded || weak || !rep.returned_headers.empty()))) {
+      return std::nullopt;
+    }
+    if (recips.empty() && !rep.returned_headers.empty()) {
+      // Google Groups: "連絡しようとしたグループ（libsisimai）が存在しないか..." names no
+      // address; the returned message's To: is the list that refused it.
+      header_block orig = split_header_block(rep.returned_headers);
+      std::string to = field(orig, "To");
+      if (!to.empty() && to.find(',') == std::string::npos) {
+        bounce_recipient r;
+        r.recipient = bare_address(to);
+        r.action = "failed";
+        r.status = find_status_in_text(text);
+        r.reply_code = find_reply_code_in_text(text);
+        r.status_from_text = true;
+        r.diagnostic = std::string(trim(std::string_view(text).substr(
+            0, std::min(text.size(), tb.original_offset == std::string::npos
+                                         ? std::size_t{600}
+                                         : std::min<std::size_t>(600, tb.original_offset)))));
+        if (r.recipient.find('@') != std::string::npos) {
+          recips.push_back(std::move(r));
+          rep.diagnostics.push_back({"recipient_from_returned_headers",
+                                     "the bounce text names no recipient; the returned "
+                                     "message's To: was used"});
+        }
+      }
+    }
+    rep.kind = "text";
+    rep.mta = tb.mta == "generic_weak" ? "generic" : tb.mta;
+    rep.recipients = std::move(recips);
+    if (rep.recipients.empty()) {
+      rep.diagnostics.push_back(
+          {"bounce_no_recipient", "a bounce text was recognised but no failed recipient found"});
+    }
+  }
+  if (rep.kind.empty()) return std::nullopt;
+  for (bounce_recipient& r : rep.recipients) {
+    // "Status: 5.0.0" with "Diagnostic-Code: smtp; 550 5.7.1 ... rejected" (sisimai
+    // lhost-exim-43): the field only says "permanent failure, no detail"; the remote's own code
+    // says what went wrong. Report the specific one (same class), keep the field in
+    // status_field.
+    auto field_code = parse_enhanced_status(r.status);
+    if (field_code && field_code->subject == 0 && field_code->detail == 0 &&
+        !r.diagnostic.empty()) {
+      std::string specific = find_status_in_text(r.diagnostic);
+      auto sc = parse_enhanced_status(specific);
+      if (sc && sc->klass == field_code->klass && !(sc->subject == 0 && sc->detail == 0)) {
+        r.status = specific;
+        r.status_from_text = true;
+      }
+    }
+    complete_recipient(r);
+  }
+  return rep;
+}
+
+}  // namespace hopscope

@@ -21,6 +21,16 @@ std::string collapse_whitespace(std::string_view s) {
   return out;
 }
 
+std::vector<received_field> received_fields(const header_block& block) {
+  std::vector<received_field> received;
+  std::size_t received_index = 0;
+  for (std::size_t i = 0; i < block.size(); ++i) {
+    if (!iequals(block.name(i), "Received")) continue;
+    received.push_back(received_field{received_index++, block.unfolded_value(i)});
+  }
+  return received;
+}
+
 std::string display_value(const header_block& block, std::string_view name) {
   const auto index = block.find(name);
   if (!index) return {};
@@ -49,15 +59,24 @@ analysis_report analyse_message(std::string_view bytes, std::string source,
     if (auto parsed = parse_mail_date(s.date)) s.date_time = *parsed;
   }
 
-  std::vector<received_field> received;
-  std::size_t received_index = 0;
-  for (std::size_t i = 0; i < block.size(); ++i) {
-    if (!iequals(block.name(i), "Received")) continue;
-    received.push_back(received_field{received_index++, block.unfolded_value(i)});
-  }
   // The Date field, DKIM/ARC t= and vendor stamps are clocks too; X-Originating-IP and the
   // like are origin hints.
-  report.chain = analyse_chain(received, detail::collect_chain_context(block), options.chain);
+  report.chain =
+      analyse_chain(received_fields(block), detail::collect_chain_context(block), options.chain);
+  report.auth = analyse_authentication(block, report.chain);
+
+  if (may_be_bounce(block)) {
+    if (!options.whole_message) {
+      report.needs_whole_message = true;
+    } else if ((report.bounce = parse_bounce(bytes, block)) &&
+               !report.bounce->returned_headers.empty()) {
+      // The returned message's own chain shows how far it got.
+      normalised_input returned = normalise_input(report.bounce->returned_headers, options.input);
+      const header_block original = split_header_block(std::move(returned.header), options.header);
+      report.returned_chain = analyse_chain(received_fields(original),
+                                            detail::collect_chain_context(original), options.chain);
+    }
+  }
   return report;
 }
 

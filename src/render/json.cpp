@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "hopscope/render.hpp"
+#include "render/auth_render.hpp"
+#include "render/bounce_render.hpp"
 
 namespace hopscope {
 namespace {
@@ -99,6 +101,14 @@ json hop_json(json_context& cx, const hop& h, std::size_t index, bool is_origin)
   return j;
 }
 
+json hops_json(json_context& cx, const hop_chain& chain) {
+  json hops = json::array();
+  for (std::size_t i = 0; i < chain.hops.size(); ++i) {
+    hops.push_back(hop_json(cx, chain.hops[i], i, chain.origin == i));
+  }
+  return hops;
+}
+
 json report_json(json_context& cx, const analysis_report& report) {
   json j;
   j["source"] = cx.str(report.source);
@@ -189,6 +199,22 @@ json report_json(json_context& cx, const analysis_report& report) {
   }
   j["diagnostics"] = std::move(diagnostics);
   j["field_count"] = report.field_count;
+  j["auth"] = auth_to_json(report.auth);
+  if (report.bounce) {
+    json bounce = bounce_to_json(*report.bounce);
+    if (report.returned_chain) {
+      json returned;
+      returned["hops"] = hops_json(cx, *report.returned_chain);
+      const auto& rc = *report.returned_chain;
+      returned["last_hop"] = rc.hops.empty() ? json(nullptr) : json(rc.hops.size() - 1);
+      returned["last_by"] =
+          rc.hops.empty() ? json(nullptr) : cx.str_or_null(rc.hops.back().received.by_host);
+      bounce["returned_message"] = std::move(returned);
+    }
+    j["bounce"] = std::move(bounce);
+  } else {
+    j["bounce"] = nullptr;
+  }
   return j;
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "hopscope/render.hpp"
+#include "render/auth_render.hpp"
+#include "render/bounce_render.hpp"
 
 namespace hopscope {
 namespace {
@@ -214,6 +216,23 @@ std::string render_text(const analysis_report& report, const render_options& opt
     for (const auto& f : chain.findings) {
       fmt::format_to(o, "  {}{:<8}{} {:<16} {}\n", level_colour(p, f.level), to_string(f.level),
                      p.reset(), f.code, esc(f.message));
+    }
+  }
+  if (const std::string auth = render_auth_text(report.auth, options.colour); !auth.empty()) {
+    out += "\n";
+    out += auth;
+  }
+  if (report.bounce) {
+    out += "\n";
+    out += render_bounce_text(*report.bounce, options.colour);
+    if (report.returned_chain && !report.returned_chain->hops.empty()) {
+      const auto& rc = *report.returned_chain;
+      const auto& last = rc.hops.back().received;
+      fmt::format_to(
+          o, "  The returned message went through {} hop{}; the last one was stamped by {}\n",
+          rc.hops.size(), rc.hops.size() == 1 ? "" : "s",
+          last.by_host.empty() ? std::string("(no by-host)") : esc(last.by_host));
+      if (last.time) fmt::format_to(o, "  at {} UTC\n", short_utc(*last.time));
     }
   }
   if (!report.diagnostics.empty()) {
