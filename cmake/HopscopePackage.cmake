@@ -24,5 +24,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 # One package: the tool, and the static library with headers and CMake config for embedding.
 set(CPACK_DEB_COMPONENT_INSTALL OFF)
+# Without this the RelWithDebInfo binary and archive make a package of over 100 MB.
+set(CPACK_STRIP_FILES ON)
 set(CPACK_SOURCE_IGNORE_FILES "/build[^/]*/" "/\\\\.git/")
 include(CPack)

@@ -123,12 +123,23 @@ std::string escape(std::string_view raw, bool markup, bool keep_newlines = false
     const std::size_t start = i;
     const char32_t cp = decode_valid(text, i);
     switch (cp) {
-      case '&': out += "&amp;"; continue;
-      case '<': out += "&lt;"; continue;
-      case '>': out += "&gt;"; continue;
-      case '"': out += "&quot;"; continue;
-      case '\'': out += "&#39;"; continue;
-      default: break;
+      case '&':
+        out += "&amp;";
+        continue;
+      case '<':
+        out += "&lt;";
+        continue;
+      case '>':
+        out += "&gt;";
+        continue;
+      case '"':
+        out += "&quot;";
+        continue;
+      case '\'':
+        out += "&#39;";
+        continue;
+      default:
+        break;
     }
     const bool newline_kept = keep_newlines && (cp == '\n' || cp == '\t');
     if (!newline_kept && (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || is_hidden_format(cp))) {
@@ -251,7 +262,8 @@ void summary_section(std::string& out, const json& doc) {
   row("To", text_or_dash(at(s, "to")));
   row("Subject", text_or_dash(at(s, "subject")));
   std::string date = text_or_dash(at(s, "date"));
-  if (at(s, "date_utc").is_string()) date += " <span class=\"small\">(" + m(str(at(s, "date_utc"))) + ")</span>";
+  if (at(s, "date_utc").is_string())
+    date += " <span class=\"small\">(" + m(str(at(s, "date_utc"))) + ")</span>";
   row("Date", date);
   row("Message-ID", text_or_dash(at(s, "message_id")));
   const json& hops = at(doc, "hops");
@@ -275,7 +287,8 @@ void summary_section(std::string& out, const json& doc) {
     for (const auto& x : fixups) f += "<li>" + m(str(at(x, "message"))) + "</li>";
     row("Input repaired", f + "</ul>");
   }
-  if (at(doc, "invalid_utf8_replaced").is_boolean() && at(doc, "invalid_utf8_replaced").get<bool>()) {
+  if (at(doc, "invalid_utf8_replaced").is_boolean() &&
+      at(doc, "invalid_utf8_replaced").get<bool>()) {
     row("Encoding", "some bytes were not UTF-8 and are shown as &#65533;");
   }
   out += "</dl></section>\n";
@@ -350,7 +363,8 @@ void timeline_section(std::string& out, const json& doc) {
       const double rx = x_of(*h.raw);
       out += "<line class=\"skew-line\" x1=\"" + fmt(rx) + "\" y1=\"" + ys + "\" x2=\"" + fmt(x) +
              "\" y2=\"" + ys + "\"/>";
-      out += "<path class=\"raw\" d=\"M" + fmt(rx) + " " + std::to_string(y - 7) + "l7 7l-7 7l-7 -7z\"/>";
+      out += "<path class=\"raw\" d=\"M" + fmt(rx) + " " + std::to_string(y - 7) +
+             "l7 7l-7 7l-7 -7z\"/>";
     }
     out += "<circle class=\"adjusted\" cx=\"" + fmt(x) + "\" cy=\"" + ys + "\" r=\"5\"/>";
     std::string note = h.delay ? "+" + detail::format_duration(*h.delay) : std::string("start");
@@ -366,14 +380,15 @@ void timeline_section(std::string& out, const json& doc) {
       }
     }
     out += "<text class=\"" + std::string(h.skewed ? "bad" : "muted") + "\" x=\"" +
-           std::to_string(k_left + k_plot + 12) + "\" y=\"" + std::to_string(y + 4) + "\">" +
-           note + "</text></g>";
+           std::to_string(k_left + k_plot + 12) + "\" y=\"" + std::to_string(y + 4) + "\">" + note +
+           "</text></g>";
     previous_x = x;
   }
   out += "</svg>";
-  out += "<p class=\"legend small\"><span>&#9679; hop time (skew-adjusted)</span>"
-         "<span>&#9671; stamp as written by a clock judged off</span>"
-         "<span>&#9644; waiting between hops, to scale</span></p>";
+  out +=
+      "<p class=\"legend small\"><span>&#9679; hop time (skew-adjusted)</span>"
+      "<span>&#9671; stamp as written by a clock judged off</span>"
+      "<span>&#9644; waiting between hops, to scale</span></p>";
   const json& skews = at(doc, "clock_skew");
   if (skews.is_array() && !skews.empty()) {
     out += "<h3 class=\"small\">Clock skew</h3>";
@@ -405,9 +420,10 @@ void hops_section(std::string& out, const json& doc) {
     out += "<p class=\"none\">No Received fields.</p></section>\n";
     return;
   }
-  out += "<table class=\"hops\"><thead><tr><th>#</th><th>From</th><th>By</th><th>With</th>"
-         "<th>Time (UTC)</th><th>Delay</th><th>Trust</th><th>Provenance</th><th>Notes</th>"
-         "</tr></thead><tbody>";
+  out +=
+      "<table class=\"hops\"><thead><tr><th>#</th><th>From</th><th>By</th><th>With</th>"
+      "<th>Time (UTC)</th><th>Delay</th><th>Trust</th><th>Provenance</th><th>Notes</th>"
+      "</tr></thead><tbody>";
   for (std::size_t i = 0; i < hops.size(); ++i) {
     const json& h = hops[i];
     const bool skewed = i < t.hops.size() && t.hops[i].skewed;
@@ -431,7 +447,8 @@ void hops_section(std::string& out, const json& doc) {
     }
     out += "<td>" + with + "</td>";
     const json& time = at(h, "time");
-    std::string when = time.is_object() ? m(str(at(time, "utc"))) : "<span class=\"none\">no date</span>";
+    std::string when =
+        time.is_object() ? m(str(at(time, "utc"))) : "<span class=\"none\">no date</span>";
     if (const std::string adj = str(at(h, "adjusted_utc")); skewed && !adj.empty()) {
       when += "<div class=\"small\">adjusted " + m(adj) + "</div>";
     }
@@ -475,7 +492,8 @@ void hops_section(std::string& out, const json& doc) {
       for (const auto& d : diags) notes += "<div>" + m(str(at(d, "message"))) + "</div>";
     }
     if (const std::string id = str(at(h, "id")); !id.empty()) {
-      notes += "<div><span class=\"small\">id</span> <span class=\"mono\">" + m(id) + "</span></div>";
+      notes +=
+          "<div><span class=\"small\">id</span> <span class=\"mono\">" + m(id) + "</span></div>";
     }
     if (const std::string f = str(at(h, "for")); !f.empty()) {
       notes += "<div><span class=\"small\">for</span> " + m(f) + "</div>";
@@ -497,8 +515,9 @@ void findings_section(std::string& out, const json& doc) {
   std::stable_sort(sorted.begin(), sorted.end(), [](const json* a, const json* b) {
     return severity_rank(str(at(*a, "severity"))) < severity_rank(str(at(*b, "severity")));
   });
-  out += "<table class=\"findings\"><thead><tr><th>Severity</th><th>Code</th><th>Hop</th>"
-         "<th>What it means</th></tr></thead><tbody>";
+  out +=
+      "<table class=\"findings\"><thead><tr><th>Severity</th><th>Code</th><th>Hop</th>"
+      "<th>What it means</th></tr></thead><tbody>";
   for (const json* f : sorted) {
     const std::string sev = str(at(*f, "severity"));
     out += "<tr class=\"finding\"><td class=\"sev-" + attr(sev) + "\">" + m(sev) + "</td>";
@@ -564,13 +583,13 @@ void headers_section(std::string& out, const json& doc) {
                             std::optional<std::size_t> hop) {
     if (hop) {
       const std::string n = std::to_string(*hop);
-      out += "<div class=\"field hop-line\" id=\"raw-" + n + "\"><a class=\"hop-ref\" href=\"#hop-" +
-             n + "\">hop " + n + "</a>";
+      out += "<div class=\"field hop-line\" id=\"raw-" + n +
+             "\"><a class=\"hop-ref\" href=\"#hop-" + n + "\">hop " + n + "</a>";
     } else {
       out += "<div class=\"field\">";
     }
-    out += "<span class=\"name\">" + escape(name, true) + ":</span>" +
-           escape(value, true, true) + "</div>";
+    out += "<span class=\"name\">" + escape(name, true) + ":</span>" + escape(value, true, true) +
+           "</div>";
   };
   const json& headers = at(doc, "headers");
   if (headers.is_array() && !headers.empty()) {
@@ -586,8 +605,9 @@ void headers_section(std::string& out, const json& doc) {
     for (const auto& [ordinal, hop] : by_ordinal) {
       field("Received", " " + str(at(hops[hop], "raw")), hop);
     }
-    out += "<p class=\"small\">Only the Received fields are shown (the report was rendered "
-           "without the message).</p>";
+    out +=
+        "<p class=\"small\">Only the Received fields are shown (the report was rendered "
+        "without the message).</p>";
   }
   out += "</div></section>\n";
 }
@@ -610,8 +630,8 @@ json headers_json(std::string_view bytes, const input_options& input) {
   if (bytes.empty()) return arr;
   const header_block block = split_header_block(normalise_input(bytes, input).header);
   for (std::size_t i = 0; i < block.size(); ++i) {
-    arr.push_back({{"name", to_valid_utf8(block.name(i))},
-                   {"value", to_valid_utf8(block.raw_value(i))}});
+    arr.push_back(
+        {{"name", to_valid_utf8(block.name(i))}, {"value", to_valid_utf8(block.raw_value(i))}});
   }
   return arr;
 }
@@ -623,7 +643,8 @@ std::string escape_html(std::string_view text) { return escape(text, false); }
 std::string render_html(const analysis_report& report, const html_options& options) {
   json doc = json::parse(render_json(report), nullptr, false);
   if (!doc.is_object()) doc = json::object();
-  if (!options.message_bytes.empty()) doc["headers"] = headers_json(options.message_bytes, options.input);
+  if (!options.message_bytes.empty())
+    doc["headers"] = headers_json(options.message_bytes, options.input);
 
   std::string out;
   out.reserve(32 * 1024);
@@ -647,9 +668,10 @@ std::string render_html(const analysis_report& report, const html_options& optio
   probes_section(out, doc);
   headers_section(out, doc);
   diagnostics_section(out, doc);
-  out += "<footer>Made by hopscope. This page runs no scripts and loads nothing from the "
-         "network; text from the message is shown escaped, with control and bidi characters "
-         "made visible.</footer>\n</body></html>\n";
+  out +=
+      "<footer>Made by hopscope. This page runs no scripts and loads nothing from the "
+      "network; text from the message is shown escaped, with control and bidi characters "
+      "made visible.</footer>\n</body></html>\n";
   return out;
 }
 

@@ -47,8 +47,8 @@ std::optional<int> digits(const std::string& s, std::size_t at, std::size_t widt
 
 std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
   // Fixed layout: 2024-03-01T10:00:00Z, optionally with a fraction before the Z.
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
-      text[13] != ':' || text[16] != ':' || text.back() != 'Z') {
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text.back() != 'Z') {
     return std::nullopt;
   }
   const auto y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
@@ -64,8 +64,8 @@ std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
 std::string format_duration(std::int64_t seconds) {
   const bool negative = seconds < 0;
   // Magnitude as unsigned so INT64_MIN cannot overflow.
-  const std::uint64_t v = negative ? 0 - static_cast<std::uint64_t>(seconds)
-                                   : static_cast<std::uint64_t>(seconds);
+  const std::uint64_t v =
+      negative ? 0 - static_cast<std::uint64_t>(seconds) : static_cast<std::uint64_t>(seconds);
   const auto two = [](std::uint64_t n) { return (n < 10 ? "0" : "") + std::to_string(n); };
   std::string out = negative ? "-" : "";
   if (v < 60) return out + std::to_string(v) + "s";
@@ -94,8 +94,8 @@ timeline read_timeline(const json& report) {
     // Older documents have no adjusted time: an offset tells how far the clock was off, and
     // without either the stamp stands as written.
     if (!th.adjusted && th.raw) {
-      th.adjusted = th.clock_offset && bool_at(h, "clock_suspect") ? *th.raw - *th.clock_offset
-                                                                    : *th.raw;
+      th.adjusted =
+          th.clock_offset && bool_at(h, "clock_suspect") ? *th.raw - *th.clock_offset : *th.raw;
     }
     t.hops.push_back(std::move(th));
   }

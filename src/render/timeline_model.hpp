@@ -15,17 +15,17 @@ namespace hopscope::detail {
 
 struct timeline_hop {
   std::size_t index = 0;
-  std::string label;                      // by-host as written (valid UTF-8, not escaped)
-  std::optional<std::int64_t> raw;        // the stamp as written
-  std::optional<std::int64_t> adjusted;   // after skew adjustment (== raw when no skew)
-  std::optional<std::int64_t> delay;      // adjusted delay since the previous dated hop
-  std::optional<std::int64_t> raw_delay;  // as written (may be negative)
+  std::string label;                         // by-host as written (valid UTF-8, not escaped)
+  std::optional<std::int64_t> raw;           // the stamp as written
+  std::optional<std::int64_t> adjusted;      // after skew adjustment (== raw when no skew)
+  std::optional<std::int64_t> delay;         // adjusted delay since the previous dated hop
+  std::optional<std::int64_t> raw_delay;     // as written (may be negative)
   std::optional<std::int64_t> clock_offset;  // the hop's clock against its neighbours
-  bool skewed = false;  // its clock was judged off, or it steps back in time
+  bool skewed = false;                       // its clock was judged off, or it steps back in time
 };
 
 struct timeline {
-  std::vector<timeline_hop> hops;  // origin first, every hop (dated or not)
+  std::vector<timeline_hop> hops;          // origin first, every hop (dated or not)
   std::optional<std::int64_t> begin, end;  // range of the adjusted times
   [[nodiscard]] bool empty() const noexcept { return !begin; }
   [[nodiscard]] std::int64_t span() const noexcept { return begin ? *end - *begin : 0; }

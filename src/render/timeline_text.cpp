@@ -67,8 +67,10 @@ std::string render_timeline_text(const analysis_report& report, bool colour) {
   std::optional<std::size_t> previous;  // column of the previous dated hop
   for (const auto& h : t.hops) {
     std::string label = h.label.empty() ? "(no by-host)" : escape_for_terminal(h.label);
-    out += (h.index < 10 ? "  " : h.index < 100 ? " " : "") + std::to_string(h.index) + " " +
-           fit(label, k_label_width) + " ";
+    out += (h.index < 10    ? "  "
+            : h.index < 100 ? " "
+                            : "") +
+           std::to_string(h.index) + " " + fit(label, k_label_width) + " ";
     if (!h.adjusted) {
       out += paint(k_dim, std::string(k_chart_width, ' ') + "  no date") + "\n";
       continue;
@@ -104,8 +106,8 @@ std::string render_timeline_text(const analysis_report& report, bool colour) {
     if (h.skewed) {
       std::string note;
       if (h.clock_offset && *h.clock_offset != 0) {
-        note = "clock " + detail::format_duration(*h.clock_offset < 0 ? -*h.clock_offset
-                                                                       : *h.clock_offset) +
+        note = "clock " +
+               detail::format_duration(*h.clock_offset < 0 ? -*h.clock_offset : *h.clock_offset) +
                (*h.clock_offset > 0 ? " ahead" : " behind");
       } else if (h.raw_delay && *h.raw_delay < 0) {
         note = "stamped " + detail::format_duration(-*h.raw_delay) + " before the previous hop";

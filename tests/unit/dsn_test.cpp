@@ -236,7 +236,7 @@ TEST_CASE("hostile inputs are bounded and exception-free", "[dsn][hostile]") {
         "From: MAILER-DAEMON@x.example\nContent-Type: multipart/report; "
         "report-type=delivery-status; boundary=n\n\n--n\nContent-Type: message/delivery-status\n\n"
         "Final-Recipient: rfc822; x@y.example\nAction: failed\nStatus: 5.1.1\n";
-    m += std::string("Diagnostic-Code: smtp; 550 a\0b\0c\n", 35);
+    m += std::string("Diagnostic-Code: smtp; 550 a\0b\0c\n", 33);
     m += "\n--n--\n";
     hostile(m);
     auto rep = parse(m);
