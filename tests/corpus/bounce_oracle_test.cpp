@@ -258,7 +258,9 @@ TEST_CASE("bounces over the corpus: Status fields and agreement with Sisimai",
   for (const std::string& u : unlisted) UNSCOPED_INFO("unlisted disagreement: " << u);
   if (!unlisted.empty()) {
     // For triage: the unlisted rows, ready to get a verdict and go into the list.
-    std::ofstream out((std::filesystem::temp_directory_path() / "hopscope-bounce-disagreements.unlisted.tsv").string());
+    std::ofstream out(
+        (std::filesystem::temp_directory_path() / "hopscope-bounce-disagreements.unlisted.tsv")
+            .string());
     for (const std::string& u : unlisted) out << u << "\n";
   }
   CHECK(unlisted.empty());

@@ -10,14 +10,16 @@
 #include <vector>
 
 #include "hopscope/render.hpp"
-#include "support/read_file.hpp"
 #include "hopscope/report.hpp"
+#include "support/read_file.hpp"
 
 namespace {
 
 const std::filesystem::path k_corpus = HOPSCOPE_CORPUS_DIR;
 
-std::string read_file(const std::filesystem::path& p) { return hopscope::test::read_file(p.string()); }
+std::string read_file(const std::filesystem::path& p) {
+  return hopscope::test::read_file(p.string());
+}
 
 std::vector<std::string> manifest_paths() {
   std::vector<std::string> paths;
