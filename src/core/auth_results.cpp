@@ -842,7 +842,10 @@ authentication_report analyse_authentication(const header_block& block, const ho
   }
 
   // ARC sets: attach each ARC-Authentication-Results to its instance.
-  for (const auto& [instance, index] : arc_results) {
+  for (const auto& arc_result : arc_results) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    const auto instance = arc_result.first;
+    const auto index = arc_result.second;
     if (instance < 1 || static_cast<std::size_t>(instance) > limits.max_arc_instance) continue;
     if (rep.arc_sets.size() >= limits.max_arc_instance &&
         std::none_of(rep.arc_sets.begin(), rep.arc_sets.end(),
