@@ -13,6 +13,18 @@
 namespace hopscope::cli {
 namespace {
 
+// True when the bytes from `from` on hold a line break followed by another line break: the
+// only place a header block can end.
+bool has_blank_line(const std::string& buf, std::size_t from) {
+  for (std::size_t i = from; i + 1 < buf.size(); ++i) {
+    const char a = buf[i], b = buf[i + 1];
+    if ((a == '\n' || a == '\r') && (b == '\n' || b == '\r')) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 source_error errno_error(int err, const std::string& what) {
   switch (err) {
     case ENOENT:
@@ -27,18 +39,6 @@ source_error errno_error(int err, const std::string& what) {
       return {"read_error", what + ": " + std::strerror(err)};
   }
 }
-
-// True when the bytes from `from` on hold a line break followed by another line break: the
-// only place a header block can end.
-bool has_blank_line(const std::string& buf, std::size_t from) {
-  for (std::size_t i = from; i + 1 < buf.size(); ++i) {
-    const char a = buf[i], b = buf[i + 1];
-    if ((a == '\n' || a == '\r') && (b == '\n' || b == '\r')) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 open_source::open_source(open_source&& other) noexcept
     : fd_(other.fd_), owned_(other.owned_), label_(std::move(other.label_)) {

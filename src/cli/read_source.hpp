@@ -47,6 +47,10 @@ class open_source {
   std::string label_;
 };
 
+/// The per-item error for a failed system call on `what` (stable codes: not_found,
+/// permission_denied, is_a_directory, read_error).
+[[nodiscard]] source_error errno_error(int err, const std::string& what);
+
 /// Opens `path` ("-" is stdin) after checking it is a readable regular file under the cap.
 [[nodiscard]] tl::expected<open_source, source_error> open_input(const std::string& path,
                                                                  const read_options& options);

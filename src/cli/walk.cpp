@@ -28,24 +28,12 @@ std::string join(const std::string& dir, const std::string& name) {
   return dir + "/" + name;
 }
 
-source_error error_from_errno(int err, const std::string& path) {
-  switch (err) {
-    case ENOENT:
-      return {"not_found", path + ": no such file"};
-    case EACCES:
-    case EPERM:
-      return {"permission_denied", path + ": permission denied"};
-    default:
-      return {"read_error", path + ": " + std::strerror(err)};
-  }
-}
-
 // Sorted names of a directory's entries (without . and ..).
 tl::expected<std::vector<std::string>, source_error> list_dir(const std::string& path) {
   DIR* dir = ::opendir(path.c_str());
   if (dir == nullptr) {
     const int err = errno;
-    return tl::unexpected(error_from_errno(err, path));
+    return tl::unexpected(errno_error(err, path));
   }
   std::vector<std::string> names;
   while (const dirent* e = ::readdir(dir)) {
@@ -109,7 +97,7 @@ bool walk_directory(const std::string& root, const walk_options& options,
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) {
       const int err = errno;  // vanished between readdir and lstat
-      if (!emit(input_entry{path, error_from_errno(err, path), false})) return false;
+      if (!emit(input_entry{path, errno_error(err, path), false})) return false;
       continue;
     }
     if (S_ISLNK(st.st_mode)) {
@@ -123,7 +111,7 @@ bool walk_directory(const std::string& root, const walk_options& options,
       }
       if (::stat(path.c_str(), &st) != 0) {
         const int err = errno;
-        if (!emit(input_entry{path, error_from_errno(err, path), false})) return false;
+        if (!emit(input_entry{path, errno_error(err, path), false})) return false;
         continue;
       }
     }
