@@ -20,9 +20,10 @@ _hopscope() {
     esac
   done
 
-  local probe_opts="--json --ndjson --pretty -v --verbose --allow-private --port --ehlo
-    --dns-server --no-smtp --no-starttls --no-dns --no-ping --parallel --connect-timeout
-    --greeting-timeout --ehlo-timeout --starttls-timeout --dns-timeout --timeout --help"
+  local probe_settings="--allow-private --port --ehlo --dns-server --no-smtp --no-starttls
+    --no-dns --no-ping --parallel --connect-timeout --greeting-timeout --ehlo-timeout
+    --starttls-timeout --dns-timeout --timeout"
+  local probe_opts="--json --ndjson --pretty -v --verbose $probe_settings --help"
 
   case "$command" in
     "")
@@ -38,11 +39,13 @@ _hopscope() {
         --csv) COMPREPLY=($(compgen -W "hops" -- "$cur")); return ;;
         --color | --colour) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
         -j | --jobs | --max-size | --trusted-host | --internal-net) return ;;
+        --port | --ehlo | --dns-server | --parallel | --*-timeout | --timeout) return ;;
       esac
       if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "--json --ndjson --csv --html --summary --pretty -j --jobs
           --files-from -0 --null --no-repair --follow --trusted-host --internal-net
-          --max-size -q --quiet --color --colour --help" -- "$cur"))
+          --max-size -q --quiet --color --colour --probe -v --verbose $probe_settings
+          --help" -- "$cur"))
       else
         COMPREPLY=($(compgen -f -- "$cur"))
       fi

@@ -33,14 +33,18 @@ complete -c hopscope -n $an -l color -l colour -x -a 'auto always never' -d 'Col
 # explain
 complete -c hopscope -n '__fish_seen_subcommand_from explain' -l json -d 'Print a JSON array'
 
-# probe and mx
-set -l pr '__fish_seen_subcommand_from probe mx'
-complete -c hopscope -n $pr -a '(__fish_print_hostnames)'
+complete -c hopscope -n $an -l probe -d "Probe each hop's server (contacts them)"
+complete -c hopscope -n $an -s v -l verbose -d 'With --probe: keep the SMTP transcript'
+
+# probe and mx (the settings also apply to analyze --probe)
+set -l pr '__fish_seen_subcommand_from probe mx analyze analyse'
+set -l po '__fish_seen_subcommand_from probe mx'
+complete -c hopscope -n $po -a '(__fish_print_hostnames)'
 complete -c hopscope -n '__fish_seen_subcommand_from mx' -l probe -d 'Also probe each MX address'
-complete -c hopscope -n $pr -l json -d 'Print one JSON document'
-complete -c hopscope -n $pr -l ndjson -d 'One JSON object per target per line'
-complete -c hopscope -n $pr -l pretty -d 'Indent JSON'
-complete -c hopscope -n $pr -s v -l verbose -d 'Show the SMTP transcript'
+complete -c hopscope -n $po -l json -d 'Print one JSON document'
+complete -c hopscope -n $po -l ndjson -d 'One JSON object per target per line'
+complete -c hopscope -n $po -l pretty -d 'Indent JSON'
+complete -c hopscope -n $po -s v -l verbose -d 'Show the SMTP transcript'
 complete -c hopscope -n $pr -l allow-private -d 'Also probe non-global addresses'
 complete -c hopscope -n $pr -l port -x -d 'SMTP port'
 complete -c hopscope -n $pr -l ehlo -x -d 'EHLO name'

@@ -17,6 +17,9 @@ struct html_options {
   std::string_view message_bytes;
   /// How those bytes were normalised (must match the analysis so the fields line up).
   input_options input{};
+  /// The report's JSON document as the caller extended it (e.g. `hops[].probe` from
+  /// `analyze --probe`). Empty: render_json(report).
+  std::string_view document_json;
 };
 
 /// One HTML5 document (UTF-8): summary, timeline chart (inline SVG), hop table, findings

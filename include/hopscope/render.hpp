@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hopscope/report.hpp"
 
@@ -10,6 +11,10 @@ namespace hopscope {
 
 struct render_options {
   bool colour = false;
+  /// Extra lines shown under each hop's row, by hop index (origin first), e.g. the results of
+  /// `analyze --probe`. Text the caller gives here is escaped like message text; may be shorter
+  /// than the chain.
+  std::vector<std::vector<std::string>> hop_notes;
 };
 
 /// The terminal report. Every byte from the message is escaped (control characters, ESC and

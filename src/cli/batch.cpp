@@ -118,14 +118,25 @@ record pipeline::render_message(std::string_view bytes, const std::string& sourc
   record r;
   r.stats = stats_of(report);
   if (config_.summary_only) return r;
+  hop_annotations extra;
+  if (config_.annotate && config_.format != output_format::csv_hops) {
+    extra = config_.annotate(report);
+  }
   switch (config_.format) {
     case output_format::text:
       if (mbox_index) report.source = label;
-      r.text = render_text(report, config_.render);
+      if (extra.text.empty()) {
+        r.text = render_text(report, config_.render);
+      } else {
+        render_options with_notes = config_.render;
+        with_notes.hop_notes = std::move(extra.text);
+        r.text = render_text(report, with_notes);
+      }
       break;
     case output_format::json:
     case output_format::ndjson: {
       r.text = render_json(report, config_.pretty);
+      if (!extra.json.empty()) r.text = merge_hop_json(r.text, "probe", extra.json, config_.pretty);
       r.text += '\n';
       break;
     }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/hop_annotations.hpp"
 #include "cli/read_source.hpp"
 #include "cli/walk.hpp"
 #include "hopscope/render.hpp"
@@ -24,6 +25,9 @@ struct batch_config {
   analyse_options analyse{};
   read_options read{};
   walk_options walk{};
+  /// `analyze --probe`: called once per analysed message (text and JSON output only); what it
+  /// returns goes under the hop rows and into `hops[i].probe`.
+  hop_annotator annotate;
 };
 
 inline constexpr int k_exit_ok = 0;

@@ -109,6 +109,11 @@ int write_html_report(const std::vector<std::string>& inputs, const std::string&
   html_options options;
   options.message_bytes = bytes;
   options.input = config.analyse.input;
+  std::string document;  // with probe results, when --probe asked for them
+  if (config.annotate) {
+    document = merge_hop_json(render_json(report), "probe", config.annotate(report).json, false);
+    options.document_json = document;
+  }
   std::string error;
   if (!write_text_file(output, render_html(report, options), error)) {
     return fail(error, k_exit_some_failed);

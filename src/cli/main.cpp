@@ -8,14 +8,19 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "cli/batch.hpp"
+#if defined(HOPSCOPE_WITH_PROBE)
+#include "cli/chain_probe.hpp"
+#endif
 #include "cli/csv_output.hpp"
 #include "cli/explain_command.hpp"
+#include "cli/html_output.hpp"
 #include "cli/probe_command.hpp"
 
 namespace {
@@ -27,6 +32,7 @@ struct analyze_args {
   bool json = false;
   bool ndjson = false;
   std::string csv;
+  std::string html;
   bool pretty = false;
   bool summary = false;
   bool no_repair = false;
@@ -90,7 +96,7 @@ int run_analyze(analyze_args args) {
     config.read.max_file_bytes = *size;
   }
   config.walk.follow_symlinks = args.follow;
-  config.render = hopscope::render_options{use_colour(args.colour)};
+  config.render.colour = use_colour(args.colour);
   config.jobs = args.jobs != 0 ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
   config.progress = !args.quiet && ::isatty(STDERR_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 0;
 
@@ -108,6 +114,17 @@ int run_analyze(analyze_args args) {
   if (inputs.size() == 1 && inputs[0] == "-" && ::isatty(STDIN_FILENO) == 1) {
     std::fputs("Paste the message headers, then press Ctrl-D on an empty line.\n", stderr);
   }
+#if defined(HOPSCOPE_WITH_PROBE)
+  if (auto probe = hopscope::cli::analyze_probe_options()) {
+    if (args.summary) return usage_error("--probe and --summary do not go together");
+    // Shared by the worker threads, so that each address is probed once per run.
+    auto prober = std::make_shared<hopscope::cli::chain_prober>(std::move(*probe));
+    config.annotate = [prober](const hopscope::analysis_report& report) {
+      return prober->annotate(report);
+    };
+  }
+#endif
+  if (!args.html.empty()) return hopscope::cli::write_html_report(inputs, args.html, config);
   if (config.format == output_format::csv_hops && !config.summary_only) {
     const std::string header = hopscope::cli::csv_header();
     if (::write(STDOUT_FILENO, header.data(), header.size()) < 0) return hopscope::cli::k_exit_ok;
@@ -143,8 +160,12 @@ int main(int argc, char** argv) {
                                    "Print one JSON object per message per line, in input order");
   auto* csv = analyze->add_option("--csv", args.csv, "Print CSV: 'hops' writes one row per hop")
                   ->check(CLI::IsMember({"hops"}));
+  auto* html = analyze->add_option("--html", args.html,
+                                   "Write a self-contained HTML report of one message to FILE "
+                                   "(- for stdout)");
   ndjson->excludes(json);
   csv->excludes(json)->excludes(ndjson);
+  html->excludes(json)->excludes(ndjson)->excludes(csv);
   analyze->add_flag("--summary", args.summary,
                     "Print a batch summary instead of each message (JSON with --json/--ndjson)");
   analyze->add_option("-j,--jobs", args.jobs, "Worker threads (default: the number of cores)")
@@ -165,9 +186,12 @@ int main(int argc, char** argv) {
   analyze->add_flag("-q,--quiet", args.quiet, "No progress line");
   analyze->add_option("--color,--colour", args.colour, "Colour: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
+  hopscope::cli::add_analyze_probe_options(*analyze);
   analyze->footer(
       "Examples:\n"
       "  hopscope analyze samples/o365-phishing-long-chain.eml\n"
+      "  hopscope analyze --html report.html message.eml\n"
+      "  hopscope analyze --probe --json message.eml   (contacts the hops' servers)\n"
       "  hopscope analyze --ndjson -j4 ~/Maildir > out.ndjson\n"
       "  find /srv/mail -name '*.eml' -print0 | hopscope analyze --files-from - -0 --ndjson\n"
       "  hopscope analyze --summary archive.mbox");

@@ -32,6 +32,7 @@ struct probe_args {
 };
 
 probe_args g_args;
+probe_args g_analyze_args;  // analyze --probe
 CLI::App* g_probe = nullptr;
 CLI::App* g_mx = nullptr;
 
@@ -72,11 +73,8 @@ probe_options make_options(const probe_args& a) {
   return o;
 }
 
-void add_common(CLI::App* cmd, probe_args& a) {
-  auto* json = cmd->add_flag("--json", a.json, "Print one JSON document");
-  cmd->add_flag("--ndjson", a.ndjson, "Print one JSON object per target per line")->excludes(json);
-  cmd->add_flag("--pretty", a.pretty, "Indent JSON");
-  cmd->add_flag("-v,--verbose", a.verbose, "Show the SMTP transcript (swaks-like)");
+// The probe settings, shared by probe, mx and analyze --probe.
+void add_probe_settings(CLI::App* cmd, probe_args& a) {
   cmd->add_flag("--allow-private", a.allow_private,
                 "Also probe loopback, private, link-local and other non-global addresses");
   cmd->add_option("--port", a.port, "SMTP port (default 25)")->check(CLI::Range(1u, 65535u));
@@ -95,6 +93,14 @@ void add_common(CLI::App* cmd, probe_args& a) {
   cmd->add_option("--starttls-timeout", a.starttls_s, "Seconds (default 10)")->check(secs);
   cmd->add_option("--dns-timeout", a.dns_s, "Seconds per DNS question (default 5)")->check(secs);
   cmd->add_option("--timeout", a.total_s, "Seconds per probe in all (default 30)")->check(secs);
+}
+
+void add_common(CLI::App* cmd, probe_args& a) {
+  auto* json = cmd->add_flag("--json", a.json, "Print one JSON document");
+  cmd->add_flag("--ndjson", a.ndjson, "Print one JSON object per target per line")->excludes(json);
+  cmd->add_flag("--pretty", a.pretty, "Indent JSON");
+  cmd->add_flag("-v,--verbose", a.verbose, "Show the SMTP transcript (swaks-like)");
+  add_probe_settings(cmd, a);
 }
 
 bool failed(const probe_result& r) {
@@ -192,6 +198,10 @@ void add_probe_commands(CLI::App& app) {
   g_mx->add_option("domains", g_args.targets, "Domains")->required();
   g_mx->add_flag("--probe", g_args.probe, "Also probe each MX address");
   add_common(g_mx, g_args);
+  g_mx->footer(
+      "Examples:\n"
+      "  hopscope mx example.com\n"
+      "  hopscope mx --probe --json example.com   (is the recipient's mail server up?)");
 }
 
 int run_probe_if_parsed() {
@@ -200,30 +210,19 @@ int run_probe_if_parsed() {
   return -1;
 }
 
-std::vector<probe_result> probe_chain(const hop_chain& chain, const probe_options& options) {
-  std::vector<probe_target> targets;
-  std::vector<std::size_t> which;  // hop index of each target
-  std::vector<probe_result> out(chain.hops.size());
-  for (std::size_t i = 0; i < chain.hops.size(); ++i) {
-    const auto& ip = chain.hops[i].received.ip;
-    if (!ip) {
-      out[i].skipped = "no client IP address in this hop";
-      continue;
-    }
-    const std::string text = ip->to_string();
-    out[i].target = text;
-    out[i].ip = text;
-    targets.push_back({text, text});
-    which.push_back(i);
-  }
-  try {
-    auto results = run_probes(targets, options);
-    for (std::size_t k = 0; k < results.size(); ++k) out[which[k]] = std::move(results[k]);
-  } catch (const std::exception& e) {
-    // Only bad_alloc or thread creation can throw; the analysis still stands.
-    for (const std::size_t i : which) out[i].skipped = std::string("probe failed: ") + e.what();
-  }
-  return out;
+void add_analyze_probe_options(CLI::App& analyze) {
+  auto* group = analyze.add_option_group("Probes (with --probe)");
+  group->add_flag("--probe", g_analyze_args.probe,
+                  "Probe each hop's server: reachability, SMTP on port 25, reverse DNS");
+  group->add_flag("-v,--verbose", g_analyze_args.verbose,
+                  "With --probe: keep the SMTP transcript (swaks-like)");
+  add_probe_settings(group, g_analyze_args);
+}
+
+std::optional<probe_options> analyze_probe_options() {
+  if (!g_analyze_args.probe) return std::nullopt;
+  probe_options o = make_options(g_analyze_args);
+  return o;
 }
 
 }  // namespace hopscope::cli

@@ -3,6 +3,7 @@
 // for `hopscope analyze --probe`. Without the probe library (HOPSCOPE_PROBE=OFF) the commands are
 // simply absent.
 
+#include <optional>
 #include <vector>
 
 #include "hopscope/chain.hpp"
@@ -22,14 +23,14 @@ void add_probe_commands(CLI::App& app);
 /// The exit code when `probe` or `mx` was chosen, else -1.
 int run_probe_if_parsed();
 
-/// One result per hop, in hop order: hops without a client IP, and non-global ones unless
-/// options.allow_private, come back with `skipped` set. A probe never throws here (errors are
-/// in the results), so the analysis itself never fails because of one.
-[[nodiscard]] std::vector<probe_result> probe_chain(const hop_chain& chain,
-                                                    const probe_options& options);
+/// `analyze --probe` and its settings (--allow-private, --port, --dns-server, timeouts ...).
+void add_analyze_probe_options(CLI::App& analyze);
+/// The probe settings when `analyze --probe` was given, else nullopt.
+[[nodiscard]] std::optional<probe_options> analyze_probe_options();
 #else
 inline void add_probe_commands(CLI::App&) {}
 inline int run_probe_if_parsed() { return -1; }
+inline void add_analyze_probe_options(CLI::App&) {}
 #endif
 
 }  // namespace hopscope::cli

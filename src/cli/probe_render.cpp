@@ -33,14 +33,50 @@ std::string code_title(int code) {
   return e.title;
 }
 
+// The enhanced status code (RFC 2034) a reply's first line starts with: "554 5.7.1 ...".
+std::optional<explanation> enhanced_of(const probe_reply& r) {
+  if (r.lines.empty()) return std::nullopt;
+  const std::string_view first = r.lines.front();
+  const auto status = parse_enhanced_status(first.substr(0, first.find(' ')));
+  if (!status) return std::nullopt;
+  return explain_enhanced_status(*status);
+}
+
+// Vendor diagnostics (Gmail, Microsoft 365, blocklists ...) recognised in the reply text.
+std::vector<vendor_match> vendor_of(const probe_reply& r) {
+  std::string text;
+  for (const auto& l : r.lines) (text += l) += ' ';
+  return match_vendor_diagnostics(text);
+}
+
+// "554 (Transaction failed) 5.7.1 (Delivery not authorized, message refused)"
+std::string reply_summary(const probe_reply& r) {
+  std::string out = std::to_string(r.code) + " (" + code_title(r.code) + ")";
+  if (const auto e = enhanced_of(r)) out += " " + e->code + " (" + e->title + ")";
+  for (const auto& v : vendor_of(r)) out += "; " + v.vendor + ": " + v.title;
+  return out;
+}
+
 json reply_json(const std::optional<probe_reply>& r) {
   if (!r) return nullptr;
   json lines = json::array();
   for (const auto& l : r->lines) lines.push_back(u8(l));
   const explanation e = explain_reply_code(r->code);
-  return json{{"code", r->code},
-              {"lines", lines},
-              {"explanation", {{"title", e.title}, {"outcome", e.outcome}}}};
+  json explained{{"title", e.title}, {"outcome", e.outcome}};
+  if (const auto enhanced = enhanced_of(*r)) {
+    explained["enhanced"] = {{"code", enhanced->code},
+                             {"title", enhanced->title},
+                             {"meaning", enhanced->meaning},
+                             {"permanent", enhanced->permanent}};
+  }
+  if (const auto vendor = vendor_of(*r); !vendor.empty()) {
+    json list = json::array();
+    for (const auto& v : vendor) {
+      list.push_back({{"id", v.id}, {"vendor", v.vendor}, {"title", v.title}});
+    }
+    explained["vendor"] = list;
+  }
+  return json{{"code", r->code}, {"lines", lines}, {"explanation", explained}};
 }
 
 json caps_json(const std::optional<smtp_capabilities>& c) {
@@ -208,8 +244,7 @@ std::string render_probe_text(const probe_result& r, bool verbose) {
     const auto& s = r.smtp;
     out += "  smtp:         port " + std::to_string(s.port);
     if (s.greeting) {
-      out += ", greeting " + std::to_string(s.greeting->code) + " (" +
-             code_title(s.greeting->code) + ")";
+      out += ", greeting " + reply_summary(*s.greeting);
       if (!s.greeting->lines.empty()) out += ": " + esc(s.greeting->lines.front());
       if (s.greeting->lines.size() > 1) {
         out += " (+" + std::to_string(s.greeting->lines.size() - 1) + " lines)";
@@ -217,8 +252,9 @@ std::string render_probe_text(const probe_result& r, bool verbose) {
     }
     out += "\n";
     if (s.ehlo) {
-      out += "  ehlo:         " + std::to_string(s.ehlo->code) +
-             (s.helo_fallback ? " (HELO; EHLO refused)" : "");
+      out +=
+          "  ehlo:         " + (s.ehlo->code == 250 ? std::string("250") : reply_summary(*s.ehlo)) +
+          (s.helo_fallback ? " (HELO; EHLO refused)" : "");
       if (s.capabilities && !s.capabilities->keywords.empty()) {
         out += ":";
         std::size_t n = 0;
@@ -249,6 +285,9 @@ std::string render_probe_text(const probe_result& r, bool verbose) {
       out += "\n";
     } else if (s.capabilities && !s.capabilities->starttls) {
       out += "  starttls:     not offered\n";
+    }
+    if (s.starttls_reply && s.starttls_reply->code != 220) {
+      out += "  starttls:     refused: " + reply_summary(*s.starttls_reply) + "\n";
     }
     if (s.error) out += "  error:        " + s.error->code + ": " + esc(s.error->message) + "\n";
     if (!s.timings.empty()) {

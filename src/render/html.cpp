@@ -641,7 +641,8 @@ json headers_json(std::string_view bytes, const input_options& input) {
 std::string escape_html(std::string_view text) { return escape(text, false); }
 
 std::string render_html(const analysis_report& report, const html_options& options) {
-  json doc = json::parse(render_json(report), nullptr, false);
+  json doc = options.document_json.empty() ? json::parse(render_json(report), nullptr, false)
+                                           : json::parse(options.document_json, nullptr, false);
   if (!doc.is_object()) doc = json::object();
   if (!options.message_bytes.empty())
     doc["headers"] = headers_json(options.message_bytes, options.input);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "hopscope/render.hpp"
+#include "hopscope/timeline.hpp"
 #include "render/auth_render.hpp"
 #include "render/bounce_render.hpp"
 
@@ -81,7 +82,7 @@ std::string_view level_colour(const palette& p, severity level) {
 }
 
 void render_hop(std::string& out, const palette& p, const hop_chain& chain, std::size_t i,
-                std::int64_t max_delay) {
+                std::int64_t max_delay, const std::vector<std::string>* notes) {
   const hop& h = chain.hops[i];
   const received_hop& r = h.received;
   auto o = std::back_inserter(out);
@@ -139,6 +140,9 @@ void render_hop(std::string& out, const palette& p, const hop_chain& chain, std:
   if (!h.trust_reasons.empty() && h.trust != trust_level::external) {
     fmt::format_to(o, "      {}trust{} {}\n", p.dim(), p.reset(), esc(h.trust_reasons.front()));
   }
+  if (notes != nullptr) {
+    for (const auto& line : *notes) fmt::format_to(o, "      {}\n", esc(line));
+  }
 }
 
 }  // namespace
@@ -186,7 +190,15 @@ std::string render_text(const analysis_report& report, const render_options& opt
       max_delay =
           std::max(max_delay, h.adjusted_delay_seconds.value_or(h.delay_seconds.value_or(0)));
     }
-    for (std::size_t i = 0; i < chain.hops.size(); ++i) render_hop(out, p, chain, i, max_delay);
+    for (std::size_t i = 0; i < chain.hops.size(); ++i) {
+      render_hop(out, p, chain, i, max_delay,
+                 i < options.hop_notes.size() ? &options.hop_notes[i] : nullptr);
+    }
+    if (const std::string timeline = render_timeline_text(report, options.colour);
+        !timeline.empty()) {
+      out += "\n";
+      out += timeline;
+    }
   }
 
   if (!chain.hops.empty()) {

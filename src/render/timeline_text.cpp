@@ -67,10 +67,12 @@ std::string render_timeline_text(const analysis_report& report, bool colour) {
   std::optional<std::size_t> previous;  // column of the previous dated hop
   for (const auto& h : t.hops) {
     std::string label = h.label.empty() ? "(no by-host)" : escape_for_terminal(h.label);
-    out += (h.index < 10    ? "  "
-            : h.index < 100 ? " "
-                            : "") +
-           std::to_string(h.index) + " " + fit(label, k_label_width) + " ";
+    // Numbered from 1 like the hop table of the terminal report.
+    const std::size_t number = h.index + 1;
+    out += (number < 10    ? "  "
+            : number < 100 ? " "
+                           : "") +
+           std::to_string(number) + " " + fit(label, k_label_width) + " ";
     if (!h.adjusted) {
       out += paint(k_dim, std::string(k_chart_width, ' ') + "  no date") + "\n";
       continue;

@@ -50,6 +50,11 @@ expect_exit 0 "--version" -- "$bin" --version
 contains "$work/out" "hopscope " "--version prints the version"
 expect_exit 0 "--help" -- "$bin" --help
 contains "$work/out" "Examples:" "--help shows examples"
+contains "$work/out" "build" "--version names the build options"
+for sub in analyze explain probe mx; do
+  expect_exit 0 "$sub --help" -- "$bin" "$sub" --help
+  contains "$work/out" "Examples:" "$sub --help shows examples"
+done
 expect_exit 2 "no subcommand is a usage error" -- "$bin"
 expect_exit 2 "unknown option is a usage error" -- "$bin" analyze --bogus
 expect_exit 2 "--json and --ndjson together" -- "$bin" analyze --json --ndjson "$sample"
@@ -59,6 +64,16 @@ json_check "$work/out" "isinstance(d, list) and len(d) == 2" "--json array"
 # --- a real message, text report
 expect_exit 0 "analyze a sample" -- "$bin" analyze "$sample"
 contains "$work/out" "Received chain" "text report has the chain"
+contains "$work/out" "Timeline (to scale over" "text report has the timeline chart"
+
+# --- the HTML report: to a file, to stdout, and only for one message
+expect_exit 0 "--html FILE" -- "$bin" analyze --html "$work/report.html" "$sample"
+contains "$work/report.html" "Content-Security-Policy" "--html FILE writes the report"
+expect_exit 0 "--html -" -- "$bin" analyze --html - "$sample"
+contains "$work/out" "<svg" "--html - writes the report with its chart to stdout"
+expect_exit 2 "--html with two inputs" -- "$bin" analyze --html "$work/two.html" "$sample" "$sample"
+expect_exit 2 "--html with --json" -- "$bin" analyze --html - --json "$sample"
+expect_exit 2 "--probe with --summary" -- "$bin" analyze --probe --summary "$sample"
 if grep -q $'\x1b' "$work/out"; then fail "NO_COLOR output has ESC bytes"; else ok; fi
 expect_exit 0 "--color always" -- "$bin" analyze --color always "$sample"
 if grep -q $'\x1b\[1m' "$work/out"; then ok; else fail "--color always has no colour"; fi

@@ -234,6 +234,13 @@ TEST_CASE("hostile: a 554 greeting, then QUIT", "[net][hostile]") {
   REQUIRE(r.smtp.quit);
   CHECK(r.smtp.quit->code == 221);
   CHECK(!r.smtp.ehlo);  // nothing else is tried on a refusing server
+  // The enhanced status code in the reply is explained too (RFC 3463 via the knowledge base).
+  const auto j = hopscope::cli::probe_to_json(r);
+  const auto& enhanced = j["smtp"]["greeting"]["explanation"]["enhanced"];
+  CHECK(enhanced["code"] == "5.7.1");
+  CHECK(enhanced["permanent"] == true);
+  CHECK(hopscope::cli::render_probe_text(r, false).find("greeting 554 (") != std::string::npos);
+  CHECK(hopscope::cli::render_probe_text(r, false).find(" 5.7.1 (") != std::string::npos);
 }
 
 TEST_CASE("hostile: escape sequences in the greeting are never printed raw", "[net][hostile]") {
