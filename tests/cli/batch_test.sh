@@ -6,33 +6,7 @@ set -uo pipefail
 bin="$(readlink -f "$1")"
 root="$(readlink -f "$2")"
 corpus="${3:-$root/../shared/corpus}"
-export TZ=UTC NO_COLOR=1
-py=/usr/bin/python3
-work="$(mktemp -d)"
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*" >&2
-}
-check() {  # check FILE PYTHON-EXPR-ON-d(list of NDJSON objects) DESCRIPTION
-  if "$py" -c "import json,sys; d=[json.loads(l) for l in open(sys.argv[1],'rb')]; sys.exit(0 if ($2) else 1)" "$1"; then
-    ok
-  else
-    fail "$3: ($2) is false; got: $(head -c 600 "$1")"
-  fi
-}
-exit_is() {  # exit_is GOT WANT DESCRIPTION
-  if [[ "$1" == "$2" ]]; then ok; else fail "$3: exit $1, wanted $2"; fi
-}
+source "$(dirname "$0")/lib.sh"
 
 s="$root/samples"
 
@@ -46,11 +20,11 @@ cp "$s/exim-fetchmail.eml" "$work/maildir/new/1700000001.2.host"
 cp "$s/qmail-1997.eml" "$work/maildir/tmp/being-delivered"
 "$bin" analyze --ndjson "$work/tree" >"$work/out" 2>"$work/err"
 exit_is $? 0 "directory walk"
-check "$work/out" "[x['source'][len('$work/tree/'):] for x in d] == ['a/1.eml', 'b/deeper/2.eml', 'z.eml']" "sorted, recursive"
+ndjson_check "$work/out" "[x['source'][len('$work/tree/'):] for x in d] == ['a/1.eml', 'b/deeper/2.eml', 'z.eml']" "sorted, recursive"
 "$bin" analyze --ndjson "$work/maildir" >"$work/out" 2>"$work/err"
 exit_is $? 0 "Maildir"
-check "$work/out" "[x['source'].split('/maildir/')[1] for x in d] == ['cur/1700000000.1.host:2,S', 'new/1700000001.2.host']" "cur and new, never tmp"
-check "$work/out" "all('mbox_index' not in x for x in d)" "Maildir messages are single messages"
+ndjson_check "$work/out" "[x['source'].split('/maildir/')[1] for x in d] == ['cur/1700000000.1.host:2,S', 'new/1700000001.2.host']" "cur and new, never tmp"
+ndjson_check "$work/out" "all('mbox_index' not in x for x in d)" "Maildir messages are single messages"
 
 # mbox: three messages; 'From ' lines in bodies split only after a blank line (mboxo/rd)
 {
@@ -60,20 +34,20 @@ check "$work/out" "all('mbox_index' not in x for x in d)" "Maildir messages are 
 } >"$work/box.mbox"
 "$bin" analyze --ndjson "$work/box.mbox" >"$work/out" 2>"$work/err"
 exit_is $? 0 "mbox"
-check "$work/out" "[x['mbox_index'] for x in d] == [0, 1, 2] and all(x['source'].endswith('box.mbox') for x in d)" "one record per message, with its index"
-check "$work/out" "[x['summary']['subject'] for x in d] == ['first', 'second', 'third']" "messages split at From lines after blank lines"
-check "$work/out" "d[1]['summary']['from'] == 'second@example.com'" "the second message's own header"
+ndjson_check "$work/out" "[x['mbox_index'] for x in d] == [0, 1, 2] and all(x['source'].endswith('box.mbox') for x in d)" "one record per message, with its index"
+ndjson_check "$work/out" "[x['summary']['subject'] for x in d] == ['first', 'second', 'third']" "messages split at From lines after blank lines"
+ndjson_check "$work/out" "d[1]['summary']['from'] == 'second@example.com'" "the second message's own header"
 "$bin" analyze --ndjson "$s/three-messages.mbox" >"$work/out"
-check "$work/out" "len(d) == 3" "the sample mbox has three messages"
+ndjson_check "$work/out" "len(d) == 3" "the sample mbox has three messages"
 
 # stdin, --files-from (lines, NUL, stdin)
 "$bin" analyze --ndjson - <"$s/qmail-1997.eml" >"$work/out"
-check "$work/out" "len(d) == 1 and d[0]['source'] == '-' and len(d[0]['hops']) == 5" "stdin"
+ndjson_check "$work/out" "len(d) == 1 and d[0]['source'] == '-' and len(d[0]['hops']) == 5" "stdin"
 printf '%s\n' "$s/qmail-1997.eml" "$work/tree" >"$work/list"
 "$bin" analyze --ndjson --files-from "$work/list" >"$work/out"
-check "$work/out" "len(d) == 4 and d[0]['source'].endswith('qmail-1997.eml')" "--files-from FILE"
+ndjson_check "$work/out" "len(d) == 4 and d[0]['source'].endswith('qmail-1997.eml')" "--files-from FILE"
 printf '%s\0' "$s/qmail-1997.eml" "$s/clock-skew.eml" | "$bin" analyze --ndjson --files-from - -0 >"$work/out"
-check "$work/out" "[x['source'].rsplit('/',1)[1] for x in d] == ['qmail-1997.eml', 'clock-skew.eml']" "--files-from - -0"
+ndjson_check "$work/out" "[x['source'].rsplit('/',1)[1] for x in d] == ['qmail-1997.eml', 'clock-skew.eml']" "--files-from - -0"
 "$bin" analyze --files-from - - </dev/null >/dev/null 2>&1
 exit_is $? 2 "--files-from - with - is a usage error"
 
@@ -90,22 +64,22 @@ chmod 000 "$work/skips/unreadable.eml"
 printf '%s\n' "$work/skips" "$work/vanished.eml" /dev/null "$s/qmail-1997.eml" >"$work/list"
 "$bin" analyze --ndjson --max-size 100K --files-from "$work/list" >"$work/out" 2>"$work/err"
 exit_is $? 1 "skips make exit 1"
-check "$work/out" "[(x['source'].rsplit('/',1)[1], x.get('error',{}).get('code')) for x in d] == [('big.eml','too_large'), ('empty.eml','empty_input'), ('fifo','not_a_regular_file'), ('junk.bin','no_header_fields'), ('link.eml','symlink_skipped'), ('socket','not_a_regular_file'), ('unreadable.eml', d[6].get('error',{}).get('code')), ('vanished.eml','not_found'), ('null','not_a_regular_file'), ('qmail-1997.eml', None)]" "each skip reason, in order, and the run goes on"
+ndjson_check "$work/out" "[(x['source'].rsplit('/',1)[1], x.get('error',{}).get('code')) for x in d] == [('big.eml','too_large'), ('empty.eml','empty_input'), ('fifo','not_a_regular_file'), ('junk.bin','no_header_fields'), ('link.eml','symlink_skipped'), ('socket','not_a_regular_file'), ('unreadable.eml', d[6].get('error',{}).get('code')), ('vanished.eml','not_found'), ('null','not_a_regular_file'), ('qmail-1997.eml', None)]" "each skip reason, in order, and the run goes on"
 # CI runs as root, where mode 000 is still readable: check the refusal as an unprivileged user.
 if command -v setpriv >/dev/null && [[ $(id -u) -eq 0 ]]; then
   setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" analyze --ndjson "$work/skips/unreadable.eml" >"$work/out" 2>/dev/null
   exit_is $? 1 "unreadable as nobody"
-  check "$work/out" "d[0]['error']['code'] == 'permission_denied'" "permission_denied as an unprivileged user"
+  ndjson_check "$work/out" "d[0]['error']['code'] == 'permission_denied'" "permission_denied as an unprivileged user"
 else
   "$bin" analyze --ndjson "$work/skips/unreadable.eml" >"$work/out" 2>/dev/null
-  check "$work/out" "d[0]['error']['code'] == 'permission_denied'" "permission_denied"
+  ndjson_check "$work/out" "d[0]['error']['code'] == 'permission_denied'" "permission_denied"
 fi
 # --follow follows links and detects loops
 mkdir -p "$work/loop/sub"
 cp "$s/qmail-1997.eml" "$work/loop/sub/m.eml"
 ln -s .. "$work/loop/sub/up"
 timeout 20 "$bin" analyze --ndjson --follow "$work/loop" >"$work/out" 2>/dev/null
-check "$work/out" "[x.get('error',{}).get('code') for x in d] == [None, 'symlink_loop']" "--follow with loop detection"
+ndjson_check "$work/out" "[x.get('error',{}).get('code') for x in d] == [None, 'symlink_loop']" "--follow with loop detection"
 
 # --- order under -j: the same bytes whatever the worker count
 if [[ -d "$corpus/phishing_pot-2022-2023" ]]; then
@@ -114,7 +88,7 @@ if [[ -d "$corpus/phishing_pot-2022-2023" ]]; then
   "$bin" analyze --ndjson -j4 --files-from "$work/many" >"$work/j4"
   "$bin" analyze --ndjson -j2 --files-from "$work/many" >"$work/j2"
   if cmp -s "$work/j1" "$work/j4" && cmp -s "$work/j1" "$work/j2"; then ok; else fail "-j changes the output"; fi
-  check "$work/j1" "len(d) == 1500" "one record per file"
+  ndjson_check "$work/j1" "len(d) == 1500" "one record per file"
 fi
 
 # --- interrupt: exit 130, whole records only, summary on stderr
@@ -132,7 +106,7 @@ sleep 1
 kill -INT "$pid"
 wait "$pid"
 exit_is $? 130 "SIGINT"
-check "$work/int.out" "len(d) > 0 and len(d) < 600000" "interrupted output is whole NDJSON lines"
+ndjson_check "$work/int.out" "len(d) > 0 and len(d) < 600000" "interrupted output is whole NDJSON lines"
 if grep -q "Summary:" "$work/int.err"; then ok; else fail "no summary after interrupt: $(head -c 300 "$work/int.err")"; fi
 
 # --- a closed pipe ends the run quietly
@@ -141,8 +115,8 @@ if [[ -s "$work/pipe.err" ]]; then fail "closed pipe printed: $(head -c 300 "$wo
 
 # --- summary on a fixed set (the samples)
 "$bin" analyze --summary --json "$s" >"$work/out"
-check "$work/out" "d[0]['messages'] == 15 and d[0]['failed'] == 1 and d[0]['failures'] == {'no_header_fields': 1}" "summary counts"
-check "$work/out" "d[0]['hops'] == sum(r['hops'] for r in d[0]['relays'])" "hops add up over relays"
+ndjson_check "$work/out" "d[0]['messages'] == 15 and d[0]['failed'] == 1 and d[0]['failures'] == {'no_header_fields': 1}" "summary counts"
+ndjson_check "$work/out" "d[0]['hops'] == sum(r['hops'] for r in d[0]['relays'])" "hops add up over relays"
 "$bin" analyze --ndjson "$s" >"$work/all"
 "$py" - "$work/all" "$work/out" <<'PY' && ok || fail "summary disagrees with the per-message output"
 import json, sys, collections
@@ -178,5 +152,4 @@ else
   fail "GNU parallel is not installed (scripts/install-deps --test installs it)"
 fi
 
-echo "batch: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish batch

@@ -4,43 +4,7 @@
 set -uo pipefail
 bin="$1"
 root="$2"
-export TZ=UTC NO_COLOR=1
-py=/usr/bin/python3
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*" >&2
-}
-# expect_exit CODE DESCRIPTION -- command...
-expect_exit() {
-  local want="$1" what="$2"
-  shift 3
-  "$@" >"$work/out" 2>"$work/err" </dev/null
-  local got=$?
-  if [[ "$got" == "$want" ]]; then ok; else fail "$what: exit $got, wanted $want; stderr: $(head -c 300 "$work/err")"; fi
-}
-contains() {  # contains FILE TEXT DESCRIPTION (ASCII case-insensitive)
-  if grep -qiF -- "$2" "$1"; then ok; else fail "$3: '$2' not in $(basename "$1"): $(head -c 400 "$1")"; fi
-}
-json_check() {  # json_check FILE PYTHON-EXPRESSION-ON-d DESCRIPTION
-  if "$py" -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; then
-    ok
-  else
-    fail "$3: ($2) is false for $(head -c 400 "$1")"
-  fi
-}
-ndjson_check() {  # every line is one JSON object, then a check on the list `d`
-  if "$py" -c "import json,sys; d=[json.loads(l) for l in open(sys.argv[1], 'rb')]; sys.exit(0 if ($2) else 1)" "$1"; then
-    ok
-  else
-    fail "$3: ($2) is false"
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 
 sample="$root/samples/o365-phishing-long-chain.eml"
 [[ -f "$sample" ]] || sample="$(ls "$root"/samples/*.eml | head -1)"
@@ -153,5 +117,4 @@ sys.exit(0 if strip(a)==strip(b) else 1)" "$work/out" "$work/clean.json"; then o
 "$bin" analyze --ndjson "$sample" "$sample" "$sample" "$sample" 2>"$work/pipe.err" | head -c 10 >/dev/null
 if [[ -s "$work/pipe.err" ]]; then fail "closed pipe printed: $(cat "$work/pipe.err")"; else ok; fi
 
-echo "cli: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish cli

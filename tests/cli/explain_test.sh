@@ -5,47 +5,7 @@
 set -uo pipefail
 bin="$1"
 root="$2"
-export TZ=UTC NO_COLOR=1
-py=/usr/bin/python3
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL: $*" >&2
-}
-# expect_exit CODE DESCRIPTION -- command...   (stdin from /dev/null)
-expect_exit() {
-  local want="$1" what="$2"
-  shift 3
-  "$@" >"$work/out" 2>"$work/err" </dev/null
-  local got=$?
-  if [[ "$got" == "$want" ]]; then ok; else fail "$what: exit $got, wanted $want; stderr: $(head -c 300 "$work/err")"; fi
-}
-# expect_exit_stdin CODE DESCRIPTION INPUT-FILE -- command...
-expect_exit_stdin() {
-  local want="$1" what="$2" input="$3"
-  shift 4
-  "$@" >"$work/out" 2>"$work/err" <"$input"
-  local got=$?
-  if [[ "$got" == "$want" ]]; then ok; else fail "$what: exit $got, wanted $want; stderr: $(head -c 300 "$work/err")"; fi
-}
-contains() {  # contains FILE TEXT DESCRIPTION (ASCII case-insensitive)
-  if grep -qiF -- "$2" "$1"; then ok; else fail "$3: '$2' not in $(basename "$1"): $(head -c 400 "$1")"; fi
-}
-lacks() {
-  if grep -qiF -- "$2" "$1"; then fail "$3: '$2' found in $(basename "$1")"; else ok; fi
-}
-json_check() {  # json_check FILE PYTHON-EXPRESSION-ON-d DESCRIPTION
-  if "$py" -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1"; then
-    ok
-  else
-    fail "$3: ($2) is false for $(head -c 400 "$1")"
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 
 # --- usage
 expect_exit 0 "explain --help" -- "$bin" explain --help
@@ -131,5 +91,4 @@ head -c 200000 /dev/urandom >"$work/random.bin"
 rc=$?
 if [[ $rc == 0 || $rc == 1 ]]; then ok; else fail "random bytes: exit $rc"; fi
 
-echo "explain: $passed passed, $failed failed"
-[[ $failed == 0 ]]
+finish explain
