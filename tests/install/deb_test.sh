@@ -10,6 +10,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
   >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack"; }
 deb=$(find "$work/pkg" -maxdepth 1 -name 'hopscope_*.deb' | head -1)
 [[ -n "$deb" ]] || { cat "$work/cpack.log"; fail "no hopscope_*.deb"; }
+# Stripped, the package is about 2 MB; debug info left in would make it 30 times that.
+size=$(stat -c %s "$deb")
+(( size < 16 * 1024 * 1024 )) || fail "the package is $size bytes: are the binaries stripped?"
 info=$(dpkg-deb -I "$deb")
 echo "$info" | grep -q '^ Package: hopscope$' || fail "package name: $info"
 echo "$info" | grep -q '^ Maintainer: ' || fail "no maintainer"
