@@ -129,6 +129,16 @@ TEST_CASE("analyze --probe shows results under the hop rows and in the HTML repo
   }
   CHECK(rows == 3);
   CHECK(text.find("probe ehlo: 250") != std::string::npos);
+  CHECK(text.find("probe -> EHLO") == std::string::npos);  // the transcript only with -v
+
+  const std::string verbose = run(probe_command(servers.port) + " -v " + message, status);
+  INFO(verbose);
+  CHECK(status == 0);
+  CHECK(verbose.find("probe -> EHLO ") != std::string::npos);
+  CHECK(verbose.find("probe -> QUIT") != std::string::npos);
+  for (const char* never : {"-> MAIL", "-> RCPT", "-> DATA"}) {
+    CHECK(verbose.find(never) == std::string::npos);
+  }
 
   const std::string html_path = dir.path() + "/report.html";
   run(probe_command(servers.port) + " --html " + html_path + " " + message, status);
