@@ -82,16 +82,24 @@ std::string probe_command(std::uint16_t port) {
          std::to_string(port);
 }
 
+// The servers, the message file, and `hopscope analyze --probe ARGS message` against them.
+struct probe_session {
+  aiosmtpd_pair servers;
+  net_test::temp_dir dir;
+  std::string message = write_message(dir, k_message);
+  int status = -1;
+  std::string analyze(const std::string& args) {
+    return run(probe_command(servers.port) + " " + args + " " + message, status);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("analyze --probe puts each hop's SMTP check into the JSON", "[net][analyze]") {
-  aiosmtpd_pair servers;
-  net_test::temp_dir dir;
-  const std::string message = write_message(dir, k_message);
-  int status = -1;
-  const std::string out = run(probe_command(servers.port) + " --json " + message, status);
+  probe_session session;
+  const std::string out = session.analyze("--json");
   INFO(out);
-  CHECK(status == 0);
+  CHECK(session.status == 0);
   const json doc = json::parse(out);
   const json& hops = doc.at("hops");
   REQUIRE(hops.size() == 3);
@@ -114,15 +122,12 @@ TEST_CASE("analyze --probe puts each hop's SMTP check into the JSON", "[net][ana
 
 TEST_CASE("analyze --probe shows results under the hop rows and in the HTML report",
           "[net][analyze]") {
-  aiosmtpd_pair servers;
-  net_test::temp_dir dir;
-  const std::string message = write_message(dir, k_message);
-  int status = -1;
-  const std::string text = run(probe_command(servers.port) + " --colour never " + message, status);
+  probe_session session;
+  const std::string text = session.analyze("--colour never");
   INFO(text);
-  CHECK(status == 0);
+  CHECK(session.status == 0);
   const std::string greeting =
-      "probe smtp: port " + std::to_string(servers.port) + ", greeting 220";
+      "probe smtp: port " + std::to_string(session.servers.port) + ", greeting 220";
   std::size_t rows = 0;
   for (auto at = text.find(greeting); at != std::string::npos; at = text.find(greeting, at + 1)) {
     ++rows;
@@ -131,18 +136,18 @@ TEST_CASE("analyze --probe shows results under the hop rows and in the HTML repo
   CHECK(text.find("probe ehlo: 250") != std::string::npos);
   CHECK(text.find("probe -> EHLO") == std::string::npos);  // the transcript only with -v
 
-  const std::string verbose = run(probe_command(servers.port) + " -v " + message, status);
+  const std::string verbose = session.analyze("-v");
   INFO(verbose);
-  CHECK(status == 0);
+  CHECK(session.status == 0);
   CHECK(verbose.find("probe -> EHLO ") != std::string::npos);
   CHECK(verbose.find("probe -> QUIT") != std::string::npos);
   for (const char* never : {"-> MAIL", "-> RCPT", "-> DATA"}) {
     CHECK(verbose.find(never) == std::string::npos);
   }
 
-  const std::string html_path = dir.path() + "/report.html";
-  run(probe_command(servers.port) + " --html " + html_path + " " + message, status);
-  CHECK(status == 0);
+  const std::string html_path = session.dir.path() + "/report.html";
+  session.analyze("--html " + html_path);
+  CHECK(session.status == 0);
   std::ifstream in(html_path);
   const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(html.find("<section id=\"probes\">") != std::string::npos);
