@@ -46,7 +46,9 @@ struct feedback_report {
 
 struct bounce_report {
   std::string kind;  // "dsn", "arf" or "text"
-  std::string mta;   // for kind "text": which bounce text was recognised ("qmail", "exim" ...)
+  /// For kind "text": which bounce text was recognised ("qmail", "exim" ..., "amazonses" for
+  /// an Amazon SES JSON notification).
+  std::string mta;
   std::string reporting_mta;
   std::string arrival_date;
   std::vector<bounce_recipient> recipients;
@@ -55,7 +57,9 @@ struct bounce_report {
   /// copy after a bounce text's marker line), LF line endings, otherwise as written. Feed it to
   /// split_header_block() and analyse_chain() to see where the original stopped.
   std::string returned_headers;
-  std::size_t status_fields = 0;  // Status: fields read in delivery-status parts
+  /// Status: fields read in delivery-status parts, those of reports nested in returned
+  /// message/rfc822 parts (up to two levels) included.
+  std::size_t status_fields = 0;
   std::vector<diagnostic> diagnostics;
 };
 

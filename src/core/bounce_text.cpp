@@ -26,6 +26,8 @@
 #include <array>
 #include <cstdint>
 
+#include <nlohmann/json.hpp>
+
 #include "hopscope/smtp_reply.hpp"
 
 namespace hopscope::bounce_detail {
@@ -78,6 +80,24 @@ constexpr std::array k_markers{
     marker{"was rejected by a remote mail server", "generic", true},
     marker{"your message was not delivered to", "generic", true},
     marker{"could not be delivered to", "generic", true},
+    // Exchange 2003 / Internet Mail Connector: "The following recipient(s) could not be
+    // reached:" (sisimai lhost-exchange2003-04, no code anywhere in the text).
+    marker{"the following recipient(s) could not be reached", "exchange2003", true},
+    marker{"did not reach some or all of the intended recipients", "exchange2003", true},
+    // Exim: "A message that you sent contained one or more recipient addresses that were
+    // incorrectly constructed:" (sisimai lhost-exim-52).
+    marker{"recipient addresses that were\nincorrectly constructed", "exim", true},
+    marker{"recipient addresses that were incorrectly constructed", "exim", true},
+    // Sendmail-like "---The following addresses had delivery errors---" (sisimai lhost-x1-02),
+    // "----- The following addresses had permanent delivery errors -----" (lhost-x5-01).
+    marker{"the following addresses had", "generic", true},
+    // Apache James / Verizon's vtext.com: "Error message below:\n550 - Requested action not
+    // taken: no such user here" then "Message details: ... RCPT TO: x@y" (sisimai
+    // lhost-apachejames-01, lhost-verizon-02).
+    marker{"error message below:", "apachejames", true},
+    // fml mailing-list manager: a post refused or dropped (sisimai lhost-fml-02, -03).
+    marker{"you are not a member of this mailing list", "fml", true},
+    marker{"duplicated message-id in <", "fml", true},
     marker{"delivery status notification", "generic", false},
     marker{"undeliverable", "generic", false},
     marker{"delivery failure", "generic", false},
@@ -88,10 +108,13 @@ constexpr std::array k_markers{
     marker{"returned mail", "generic", false},
     marker{"user unknown", "generic", false},
     marker{"failed permanently", "generic", false},
+    // au/EZweb: "The user(s) account is disabled." under Japanese text (sisimai
+    // lhost-ezweb-03).
+    marker{"account is disabled", "generic", false},
 };
 
 // Lines after which the returned message (or its headers) follows.
-constexpr std::array<std::string_view, 16> k_cut_markers{
+constexpr std::array<std::string_view, 18> k_cut_markers{
     "below this line is a copy of the message",  // qmail, Yahoo
     "this is a copy of the message",             // Exim
     "this is a copy of the body",                // Exim (no headers follow)
@@ -99,7 +122,12 @@ constexpr std::array<std::string_view, 16> k_cut_markers{
     "original message headers",                  // Exchange 2007: "Original message headers:"
     "----- original message -----",              // Gmail
     "unsent message follows",                    // Sendmail V5
-    "returned message",                          // Notes: "------- Returned Message --------"
+    // Notes: "------- Returned Message --------". Not "returned message" alone: Postfix's
+    // boilerplate "delete your own text from the attached returned message." comes before its
+    // recipient list (sisimai rfc3464-34, a DSN without MIME structure).
+    "returned message --",
+    "original message:",  // Verizon MMS: "Original Message:" then From:/To: (lhost-verizon-01)
+    "original mail as follows",  // fml: "Original mail as follows:" (lhost-fml-03)
     "message headers follow",
     "original message header",
     "headers of the original message",
@@ -152,6 +180,26 @@ std::string recipient_on_line(std::string_view line) {
   if (t.size() > k_max_line_scan) t = t.substr(0, k_max_line_scan);
   // Sendmail transcripts: ">>> RCPT To:<x@y>" and "<<< 550 5.1.1 <x@y>... User unknown".
   if (t.starts_with(">>>") || t.starts_with("<<<")) t = trim(t.substr(3));
+  // The envelope sender in a transcript or a "Message details:" list ("MAIL FROM:
+  // kijitora@example.com", sisimai lhost-apachejames-01) is never a failed recipient.
+  if (istarts_with(t, "mail from:")) return {};
+  // IMail: "undeliverable to kijitora@example.jp" (sisimai lhost-imailserver-06).
+  if (istarts_with(t, "undeliverable to ")) {
+    std::string_view r = trim(t.substr(17));
+    if (!r.empty() && r.front() == '<') r.remove_prefix(1);
+    std::size_t n = address_at(r);
+    return n ? std::string(r.substr(0, n)) : std::string();
+  }
+  // Exim: "kijitora@example.com <neko@example.net>: malformed address: <neko@example.net> may
+  // not follow kijitora@example.com" (sisimai lhost-exim-52): the address written is the one in
+  // angle brackets; the word before it is a display name that looks like an address.
+  if (std::size_t ma = ifind(t, ": malformed address:"); ma != std::string_view::npos) {
+    std::string_view w = trim(t.substr(0, ma));
+    std::size_t lt = w.rfind('<');
+    if (lt != std::string_view::npos) w = w.substr(lt + 1);
+    std::size_t n = address_at(w);
+    return n ? std::string(w.substr(0, n)) : std::string();
+  }
   std::size_t rc = ifind(t, "rcpt to:");
   if (rc != std::string_view::npos && rc < 8) {
     std::string_view r = trim(t.substr(rc + 8));
@@ -185,7 +233,9 @@ std::string recipient_on_line(std::string_view line) {
   {
     std::size_t colon = t.find(':');
     // The phrase must have a space: "Message-ID:<x@y>" (Zoho's returned headers) is a field.
-    if (colon != std::string_view::npos && colon > 0 && colon < 48 &&
+    // It starts with a letter: "> To: <x@y>" is a quoted header line of a forwarded bounce
+    // (sisimai err/make-test-36).
+    if (colon != std::string_view::npos && colon > 0 && colon < 48 && is_alpha(t[0]) &&
         t.substr(0, colon).find('@') == std::string_view::npos &&
         t.substr(0, colon).find(' ') != std::string_view::npos) {
       std::string_view r = trim(t.substr(colon + 1));
@@ -416,6 +466,22 @@ std::string find_status_in_text(std::string_view text) {
   return first_success;
 }
 
+std::string find_status_after_reply(std::string_view text) {
+  for (std::size_t i = 0; i + 9 <= text.size(); ++i) {
+    const char c = text[i];
+    if ((c != '4' && c != '5') || !is_digit(text[i + 1]) || !is_digit(text[i + 2])) continue;
+    if (i > 0 && (is_alnum(text[i - 1]) || text[i - 1] == '.')) continue;
+    if (text[i + 3] != ' ' && text[i + 3] != '-') continue;
+    std::size_t j = i + 4;
+    if (j < text.size() && (text[j] == '\'' || text[j] == '"')) ++j;
+    if (j >= text.size() || text[j] != c) continue;
+    std::string code =
+        find_status_in_text(text.substr(j, std::min<std::size_t>(12, text.size() - j)));
+    if (!code.empty() && code[0] == c && text.substr(j).starts_with(code)) return code;
+  }
+  return {};
+}
+
 std::string find_reply_code_in_text(std::string_view text) {
   std::string first_success;
   for (std::size_t i = 0; i + 3 <= text.size(); ++i) {
@@ -462,7 +528,8 @@ std::string strip_type_prefix(std::string_view value) {
     std::string_view type = trim(v.substr(0, semi));
     bool token = !type.empty();
     for (char c : type) {
-      if (!(is_alnum(c) || c == '-' || c == '_' || c == '.')) token = false;
+      // "rfc/822;sabatora@example.net" (sisimai lhost-mimecast-02) is a misspelt rfc822.
+      if (!(is_alnum(c) || c == '-' || c == '_' || c == '.' || c == '/')) token = false;
     }
     if (token) v = trim(v.substr(semi + 1));
   }
@@ -476,6 +543,16 @@ std::string bare_address(std::string_view value) {
   if (lt != std::string_view::npos) {
     std::size_t gt = t.find('>', lt);
     if (gt != std::string_view::npos) t = t.substr(lt + 1, gt - lt - 1);
+  }
+  // A quoted local part stays quoted: `"neko....nyaan...."@libsisimai.org` (sisimai
+  // lhost-postfix-32) is an address only with its quotes.
+  if (t.size() > 3 && t.front() == '"') {
+    std::size_t close = t.find("\"@", 1);
+    if (close != std::string_view::npos) {
+      std::size_t end = close + 2;
+      while (end < t.size() && is_addr_char(t[end])) ++end;
+      return std::string(t.substr(0, end));
+    }
   }
   while (!t.empty() && (t.front() == '"' || t.front() == '\'' || t.front() == '<')) {
     t.remove_prefix(1);
@@ -628,16 +705,40 @@ text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients)
     }
   }
 
+  // fml names the list (or the looping address) once; the addresses after it are
+  // instructions ("send mail ... to the address neko-nyaan-ctl@example.org", sisimai
+  // lhost-fml-02).
+  if (out.mta == "fml" && blocks.size() > 1) blocks.resize(1);
   const std::string global_text = join_block(preamble);
   const std::string global_status = find_status_in_text(explanation);
   const std::string global_reply = find_reply_code_in_text(explanation);
+  out.first_reply = global_reply;
   for (block& b : blocks) {
     bounce_recipient r;
     r.recipient = b.address;
     std::string joined = join_block(b.lines);
     r.diagnostic = joined;
-    r.status = find_status_in_text(joined);
-    r.reply_code = find_reply_code_in_text(joined);
+    // A "Status:" field inside the block (a DSN pasted as text, or quoted with "> " in a
+    // forwarded bounce: sisimai err/make-test-36, rfc3464-04) is the per-recipient status, as
+    // in a real delivery-status part; prose codes otherwise.
+    for (std::string_view l : b.lines) {
+      std::string_view u = trim(l);
+      while (!u.empty() && u.front() == '>') u = trim(u.substr(1));
+      if (istarts_with(u, "status:")) {
+        r.status = find_status_in_text(u.substr(7));
+        if (!r.status.empty()) break;
+      }
+    }
+    if (r.status.empty()) r.status = find_status_in_text(joined);
+    std::string block_reply = find_reply_code_in_text(joined);
+    // A success-looking number in a failure block ("Size (in bytes): 222", sisimai
+    // lhost-verizon-02) loses to the failure reply of the explanation.
+    if (!block_reply.empty() && block_reply[0] < '4' && !global_reply.empty() &&
+        global_reply[0] >= '4') {
+      block_reply.clear();
+    }
+    r.reply_code = block_reply;
+    out.block_replies.push_back(block_reply);
     if (r.status.empty() && !global_status.empty()) {
       r.status = global_status;
     }
@@ -659,13 +760,135 @@ text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients)
   return out;
 }
 
+namespace {
+
+constexpr std::size_t k_max_json_bytes = 1u << 20;
+constexpr int k_max_json_depth = 32;
+
+// The JSON object in `text` (first '{' to last '}'), with the "!\n " breaks that mailers put
+// into over-long lines (sisimai lhost-amazonses-09: "Nya!\n aan") removed; empty when it is too
+// large or nested too deeply for us to hand to the JSON parser.
+std::string json_candidate(std::string_view text) {
+  std::size_t open = text.find('{');
+  std::size_t close = text.rfind('}');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) return {};
+  std::string_view j = text.substr(open, close - open + 1);
+  if (j.size() > k_max_json_bytes) return {};
+  std::string out;
+  out.reserve(j.size());
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    if (j[i] == '!' && i + 2 < j.size() && j[i + 1] == '\n' && j[i + 2] == ' ') {
+      i += 2;
+      continue;
+    }
+    if (j[i] == '\n') {
+      // A line break inside a JSON string is a mailer's fold as well; between tokens it is
+      // whitespace. Either way dropping it keeps the JSON's meaning.
+      continue;
+    }
+    out += j[i];
+  }
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const char c = out[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > k_max_json_depth) return {};
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return out;
+}
+
+std::string json_string(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return {};
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+json_notification parse_ses_json(std::string_view text, std::size_t max_recipients) {
+  json_notification out;
+  if (ifind(text, "notificationtype") == std::string_view::npos) return out;
+  try {
+    std::string candidate = json_candidate(text);
+    if (candidate.empty()) return out;
+    nlohmann::json j = nlohmann::json::parse(candidate, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return out;
+    // SNS wraps the SES notification: {"Type":"Notification","Message":"{...}"}.
+    if (!j.contains("notificationType")) {
+      std::string inner = json_string(j, "Message");
+      std::string c2 = json_candidate(inner);
+      if (c2.empty()) return out;
+      j = nlohmann::json::parse(c2, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) return out;
+    }
+    const std::string type = lower_ascii(json_string(j, "notificationType"));
+    const char* section = type == "bounce" ? "bounce" : type == "complaint" ? "complaint" : nullptr;
+    if (section == nullptr) return out;
+    auto s = j.find(section);
+    if (s == j.end() || !s->is_object()) return out;
+    auto list = s->find(type == "bounce" ? "bouncedRecipients" : "complainedRecipients");
+    if (list == s->end() || !list->is_array()) return out;
+    out.type = type;
+    out.reporting_mta = strip_type_prefix(json_string(*s, "reportingMTA"));
+    out.feedback_type = lower_ascii(json_string(*s, "complaintFeedbackType"));
+    for (const nlohmann::json& e : *list) {
+      if (out.recipients.size() >= max_recipients) break;
+      bounce_recipient r;
+      r.recipient = bare_address(json_string(e, "emailAddress"));
+      if (r.recipient.empty()) continue;
+      if (type == "bounce") {
+        r.action = lower_ascii(json_string(e, "action"));
+        if (r.action.empty()) r.action = "failed";
+        r.status = std::string(trim(json_string(e, "status")));
+        r.status_field = r.status;
+        std::string diag = json_string(e, "diagnosticCode");
+        r.diagnostic = strip_type_prefix(diag);
+        std::size_t semi = diag.find(';');
+        if (semi != std::string::npos && semi < 32) {
+          r.diagnostic_type = lower_ascii(trim(std::string_view(diag).substr(0, semi)));
+        }
+      } else {
+        r.action = "feedback";
+        r.diagnostic = out.feedback_type;
+      }
+      out.recipients.push_back(std::move(r));
+    }
+  } catch (const nlohmann::json::exception&) {
+    out = {};
+  }
+  return out;
+}
+
 void complete_recipient(bounce_recipient& r) {
-  if (r.reply_code.empty() && !r.diagnostic.empty()) {
+  // "Diagnostic-Code: X-Unix; 255" is a program's exit status, not an SMTP reply (sisimai
+  // lhost-sendmail-18).
+  if (r.reply_code.empty() && !r.diagnostic.empty() && r.diagnostic_type != "x-unix") {
     // The reply inside "host mx.example[192.0.2.1] said: 550 5.1.1 <x@y>: User unknown".
     if (auto start = find_reply_start(r.diagnostic)) {
       r.reply_code = r.diagnostic.substr(*start, 3);
     } else {
       r.reply_code = find_reply_code_in_text(r.diagnostic);
+    }
+    // "220-laposte 421 4.2.1 Service refuse" (sisimai rhost-franceptt-11): the greeting's
+    // 220 is not the answer to a failed delivery; a failure reply later in the text is.
+    if (!r.reply_code.empty() && (r.reply_code[0] == '2' || r.reply_code[0] == '3') &&
+        !r.status.empty() && (r.status[0] == '4' || r.status[0] == '5')) {
+      std::string failure = find_reply_code_in_text(r.diagnostic);
+      if (!failure.empty() && failure[0] == r.status[0]) r.reply_code = failure;
     }
   }
   if (r.status.empty() && !r.diagnostic.empty()) {

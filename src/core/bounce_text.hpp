@@ -29,6 +29,11 @@ namespace hopscope::bounce_detail {
 /// First enhanced status code (2/4/5.d{1,3}.d{1,3}) standing alone in `text`; a leading '#'
 /// (qmail "#5.1.1") is allowed. Class 4/5 codes are preferred over 2.x.x.
 [[nodiscard]] std::string find_status_in_text(std::string_view text);
+/// The enhanced status code that follows a reply code ("550 5.7.1", "550-'5.7.1", "421-4.2.1")
+/// in `text`, of the same class as the reply; empty if none. In "5.1.0 - Unknown address error
+/// 550-'5.7.1 <x@y>... Access denied'" (Amazon SES) this is the remote's 5.7.1, where
+/// find_status_in_text() gives SES's own 5.1.0.
+[[nodiscard]] std::string find_status_after_reply(std::string_view text);
 /// First three-digit reply code (RFC 5321 4.2 digits) standing alone, preferring 4xx/5xx.
 [[nodiscard]] std::string find_reply_code_in_text(std::string_view text);
 
@@ -43,11 +48,27 @@ namespace hopscope::bounce_detail {
 struct text_bounce {
   std::string mta;  // which bounce text was recognised ("qmail", "exim", ...), empty if none
   std::vector<bounce_recipient> recipients;
+  /// For each recipient: the reply code found in its own block of lines, empty when its
+  /// reply_code came from elsewhere in the text (or nowhere).
+  std::vector<std::string> block_replies;
+  std::string first_reply;  // the first 4xx/5xx (else 2xx) reply code of the explanation
   std::size_t original_offset = std::string_view::npos;  // returned message headers start
 };
 
 /// Reads a non-standard bounce text (decoded, LF line endings).
 [[nodiscard]] text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients);
+
+/// Amazon SES notifications sent by mail as JSON (SNS "AWS Notification Message"): the
+/// recipients of a "Bounce" (action, status and Diagnostic-Code from bouncedRecipients) or of a
+/// "Complaint" (action "feedback"). Empty when `text` holds no such JSON. The JSON is parsed
+/// only when its nesting stays shallow and its size bounded.
+struct json_notification {
+  std::string type;           // "bounce" or "complaint", empty if none was read
+  std::string reporting_mta;  // bounce.reportingMTA, type prefix removed
+  std::string feedback_type;  // complaint.complaintFeedbackType
+  std::vector<bounce_recipient> recipients;
+};
+[[nodiscard]] json_notification parse_ses_json(std::string_view text, std::size_t max_recipients);
 
 /// Where a returned message's header block starts in a bounce text, or npos.
 [[nodiscard]] std::size_t find_original_message(std::string_view text) noexcept;

@@ -66,6 +66,15 @@ content_type read_content_type(std::string_view value) {
   content_type ct;
   std::size_t semi = value.find(';');
   ct.type = lower_ascii(trim(value.substr(0, semi)));
+  // "text/plain\n   charset=..." without the ';' (sisimai lhost-x1-02): the type is the
+  // first word.
+  if (std::size_t sp = ct.type.find_first_of(" \t"); sp != std::string::npos) {
+    ct.type.resize(sp);
+    if (semi == std::string_view::npos) {
+      std::size_t t = value.find_first_not_of(" \t");
+      semi = t == std::string_view::npos ? t : value.find_first_of(" \t", t);
+    }
+  }
   while (semi != std::string_view::npos) {
     std::size_t start = semi + 1;
     std::size_t eq = value.find('=', start);
@@ -103,7 +112,23 @@ part_header read_part_header(std::string_view header_text) {
   std::string text(header_text);
   if (!text.empty() && text.back() != '\n') text += '\n';
   header_block block = split_header_block(std::move(text));
-  if (auto i = block.find("Content-Type")) h.ct = read_content_type(block.unfolded_value(*i));
+  if (auto i = block.find("Content-Type")) {
+    h.ct = read_content_type(block.unfolded_value(*i));
+    if (h.ct.type.rfind("multipart/", 0) == 0 && !h.ct.has_boundary_param) {
+      // The boundary parameter on a line of its own, not folded (sisimai
+      // lhost-apachejames-01: "Content-Type: multipart/alternative;\nboundary=\"...\""):
+      // the splitter saw no field there, but the parameter is plainly meant.
+      std::size_t b = ifind(header_text, "\nboundary=");
+      if (b != std::string_view::npos) {
+        std::size_t e = header_text.find('\n', b + 1);
+        content_type extra = read_content_type(
+            "x/x;" + std::string(header_text.substr(
+                         b + 1, (e == std::string_view::npos ? header_text.size() : e) - b - 1)));
+        h.ct.boundary = extra.boundary;
+        h.ct.has_boundary_param = extra.has_boundary_param;
+      }
+    }
+  }
   if (auto i = block.find("Content-Transfer-Encoding")) {
     h.cte = lower_ascii(trim(block.unfolded_value(*i)));
   }
@@ -121,7 +146,11 @@ std::string prepare(std::string_view in, const bounce_limits& limits,
                                              " bytes of the message were read for the bounce"});
   }
   if (in.starts_with("From ")) {
-    std::size_t nl = in.find('\n');
+    // The line ends at LF, CRLF or a bare CR (sisimai maildir/mac/: the whole file is one
+    // "line" to a search for LF).
+    std::size_t nl = in.find_first_of("\r\n");
+    if (nl != std::string_view::npos && in[nl] == '\r' && nl + 1 < in.size() && in[nl + 1] == '\n')
+      ++nl;
     in = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
   }
   std::string out;
@@ -154,13 +183,24 @@ std::size_t header_end(std::string_view msg) noexcept {
 
 // Our own MIME scan: one pass over the lines with a stack of open boundaries (no recursion; the
 // stack is capped). message/rfc822 parts are not entered: we only need their header block.
+// `boundary_override`, when not empty, replaces the top header's Content-Type: the message is
+// read as multipart with that boundary (a boundary recovered from the body, see
+// recover_boundary()).
 std::vector<mime_part> own_scan(const std::string& msg, const bounce_limits& limits,
-                                std::vector<diagnostic>& notes) {
+                                std::vector<diagnostic>& notes,
+                                const std::string& boundary_override = {}) {
   std::vector<mime_part> parts;
   std::size_t body_begin = header_end(msg);
   part_header top = read_part_header(std::string_view(msg).substr(0, body_begin));
+  if (!boundary_override.empty()) {
+    top.ct.type = "multipart/mixed";
+    top.ct.boundary = boundary_override;
+  }
   if (top.ct.type.rfind("multipart/", 0) != 0 || top.ct.boundary.empty()) {
-    parts.push_back({top.ct.type, top.cte, msg.substr(std::min(body_begin, msg.size()))});
+    // A multipart type without a boundary (sisimai lhost-messagingserver-03: "Content-type:
+    // multipart/report;" and nothing more) has no structure to read: its body is text.
+    std::string type = top.ct.type.rfind("multipart/", 0) == 0 ? "text/plain" : top.ct.type;
+    parts.push_back({type, top.cte, msg.substr(std::min(body_begin, msg.size()))});
     return parts;
   }
   std::vector<std::string> delims{"--" + top.ct.boundary};
@@ -238,6 +278,11 @@ std::vector<mime_part> own_scan(const std::string& msg, const bounce_limits& lim
     pos = next;
   }
   if (!delims.empty()) close_part(msg.size());
+  if (parts.empty() && boundary_override.empty()) {
+    // A multipart body without one delimiter line (sisimai rfc3464-04: the MIME structure was
+    // stripped, the report is plain text): read the body as text.
+    parts.push_back({"text/plain", top.cte, msg.substr(std::min(body_begin, msg.size()))});
+  }
   if (capped) {
     notes.push_back({"mime_nesting_capped", "MIME nesting deeper than " +
                                                 std::to_string(limits.max_boundaries) +
@@ -298,6 +343,9 @@ std::optional<std::vector<mime_part>> mimetic_scan(const std::string& msg,
       const mimetic::ContentType& ct = e->header().contentType();
       std::string type = istr(ct.type()) + "/" + istr(ct.subtype());
       if (type == "/") type = "text/plain";
+      // mimetic keeps "plain   charset=..." as the subtype when the ';' is missing (sisimai
+      // lhost-x1-02); the type is the first word.
+      if (std::size_t sp = type.find_first_of(" \t\n"); sp != std::string::npos) type.resize(sp);
       const auto& children = e->body().parts();
       if (ct.isMultipart() && !children.empty()) {
         for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back(*it);
@@ -340,6 +388,12 @@ std::vector<mime_part> find_structure(const std::string& msg, const bounce_limit
     return own;
   }
   std::vector<mime_part> parts = std::move(*mp);
+  for (const mime_part& p : parts) {
+    if (p.type.rfind("multipart/", 0) == 0) {
+      // mimetic found a multipart with no parts in it: our scan reads such a body as text.
+      return own;
+    }
+  }
   // The returned message's raw text comes from our scan (mimetic empties message/rfc822), the
   // n-th returned part of mimetic matched with our n-th.
   std::size_t k = 0;
@@ -370,9 +424,11 @@ std::vector<header_block> read_groups(std::string_view body) {
   std::vector<header_block> groups;
   std::string cur;
   std::size_t pos = 0;
+  bool has_final = false;
   auto flush = [&] {
     if (!trim(cur).empty()) groups.push_back(split_header_block(std::move(cur)));
     cur.clear();
+    has_final = false;
   };
   while (pos < body.size()) {
     std::size_t nl = body.find('\n', pos);
@@ -382,6 +438,12 @@ std::vector<header_block> read_groups(std::string_view body) {
     if (trim(line).empty()) {
       flush();
       continue;
+    }
+    // A second Final-Recipient starts the next recipient's group even without the blank line
+    // (sisimai rhost-aol-03 runs two groups together).
+    if (line.size() >= 16 && ifind(line.substr(0, 16), "final-recipient") == 0) {
+      if (has_final) flush();
+      has_final = true;
     }
     cur.append(line);
     cur += '\n';
@@ -405,6 +467,110 @@ std::string text_of(const mime_part& p) {
   std::string t = decode_transfer(p.body, p.cte);
   if (p.type == "text/html") return strip_html(t);
   return t;
+}
+
+constexpr std::size_t k_max_nested_reports = 8;  // returned messages looked into for a report
+constexpr std::size_t k_max_nested_depth = 2;    // message/rfc822 levels entered
+
+struct dsn_groups {
+  std::vector<bounce_recipient> recipients;
+  std::string reporting_mta;
+  std::string arrival_date;
+  std::size_t status_fields = 0;
+};
+
+// "rfc822; <x@y>" -> "x@y"; a pipe or a file ("|/usr/bin/procmail x@y", "/var/mail/x": Exim
+// and sendmail name local deliveries so) is kept whole.
+std::string recipient_value(std::string_view field_value) {
+  std::string v = strip_type_prefix(field_value);
+  if (!v.empty() && (v.front() == '|' || v.front() == '/')) return v;
+  return bare_address(field_value);
+}
+
+dsn_groups read_status_parts(const std::vector<mime_part>& parts, const bounce_limits& limits) {
+  dsn_groups out;
+  for (const mime_part& p : parts) {
+    if (!is_status_type(p.type)) continue;
+    std::string body = decode_transfer(p.body, p.cte);
+    std::vector<header_block> groups = read_groups(body);
+    bool first = true;
+    for (const header_block& g : groups) {
+      for (std::size_t i = 0; i < g.size(); ++i) {
+        if (iequals(g.name(i), "Status")) ++out.status_fields;
+      }
+      bool per_recipient = g.find("Final-Recipient") || g.find("Original-Recipient") ||
+                           g.find("Action") || g.find("Status");
+      if (first && !per_recipient) {
+        // The per-message group.
+        if (out.reporting_mta.empty())
+          out.reporting_mta = strip_type_prefix(field(g, "Reporting-MTA"));
+        if (out.arrival_date.empty()) out.arrival_date = field(g, "Arrival-Date");
+        first = false;
+        continue;
+      }
+      first = false;
+      if (!per_recipient) continue;
+      if (out.recipients.size() >= limits.max_recipients) continue;  // keep counting Status:
+      bounce_recipient r;
+      r.recipient = recipient_value(field(g, "Final-Recipient"));
+      r.original_recipient = bare_address(field(g, "Original-Recipient"));
+      if (r.recipient.empty()) r.recipient = bare_address(field(g, "X-Actual-Recipient"));
+      if (r.recipient.empty()) r.recipient = r.original_recipient;
+      r.action = lower_ascii(first_token(field(g, "Action")));
+      r.status = first_token(field(g, "Status"));
+      r.status_field = r.status;
+      r.remote_mta = strip_type_prefix(field(g, "Remote-MTA"));
+      std::string diag = field(g, "Diagnostic-Code");
+      r.diagnostic = strip_type_prefix(diag);
+      std::size_t semi = diag.find(';');
+      if (semi != std::string::npos && semi < 32) {
+        r.diagnostic_type = lower_ascii(trim(std::string_view(diag).substr(0, semi)));
+      }
+      r.last_attempt = field(g, "Last-Attempt-Date");
+      out.recipients.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+bool is_delimiter_line(std::string_view line) noexcept {
+  if (line.size() < 3 || line.size() > 200 || !line.starts_with("--")) return false;
+  for (char c : line) {
+    if (c == ' ' || c == '\t') return false;
+  }
+  return true;
+}
+
+// The boundary of the delimiter line that opens a "Content-Type: message/delivery-status" part
+// header, or empty. One pass over the lines.
+std::string recover_boundary(std::string_view msg) {
+  std::size_t pos = header_end(msg);
+  std::string_view delimiter;
+  bool in_part_header = false;
+  while (pos < msg.size()) {
+    std::size_t nl = msg.find('\n', pos);
+    std::size_t end = nl == std::string_view::npos ? msg.size() : nl;
+    std::string_view line = msg.substr(pos, end - pos);
+    pos = nl == std::string_view::npos ? msg.size() : nl + 1;
+    if (is_delimiter_line(line)) {
+      delimiter = line;
+      in_part_header = true;
+      continue;
+    }
+    if (!in_part_header) continue;
+    if (trim(line).empty()) {
+      in_part_header = false;
+      continue;
+    }
+    if (line.size() >= 13 && ifind(line.substr(0, 13), "content-type:") == 0 &&
+        (ifind(line, "message/delivery-status") != std::string_view::npos ||
+         ifind(line, "message/global-delivery-status") != std::string_view::npos)) {
+      std::string_view b = delimiter.substr(2);
+      if (b.ends_with("--")) b.remove_suffix(2);
+      return std::string(b);
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -472,50 +638,93 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
   std::vector<mime_part> parts = find_structure(msg, limits, rep.diagnostics);
 
   // --- RFC 3464 delivery-status parts ---
-  for (const mime_part& p : parts) {
-    if (!is_status_type(p.type)) continue;
-    std::string body = decode_transfer(p.body, p.cte);
-    std::vector<header_block> groups = read_groups(body);
-    bool first = true;
-    for (const header_block& g : groups) {
-      for (std::size_t i = 0; i < g.size(); ++i) {
-        if (iequals(g.name(i), "Status")) ++rep.status_fields;
+  dsn_groups outer = read_status_parts(parts, limits);
+  rep.status_fields = outer.status_fields;
+  rep.recipients = std::move(outer.recipients);
+  rep.reporting_mta = std::move(outer.reporting_mta);
+  rep.arrival_date = std::move(outer.arrival_date);
+
+  // --- reports nested in returned message/rfc822 parts (up to k_max_nested_depth levels, at
+  // most k_max_nested_reports messages, read from a work list, never by recursion). Their
+  // Status: fields are counted. Their recipients are the report's only when the outer message
+  // has no delivery-status part of its own (sisimai lhost-x5-01: a gateway wrapped the real DSN
+  // in multipart/mixed); next to an outer report (lhost-sendmail-38: a bounce of a forwarded
+  // bounce) they are about an earlier delivery.
+  std::string nested_returned;
+  {
+    struct nested {
+      std::string text;
+      std::size_t depth;
+    };
+    std::vector<nested> work;
+    auto queue_returned = [&work](const std::vector<mime_part>& ps, std::size_t depth) {
+      for (const mime_part& p : ps) {
+        if (p.type != "message/rfc822" && p.type != "message/global") continue;
+        if (ifind(p.body, "delivery-status") == std::string::npos) continue;
+        if (work.size() >= k_max_nested_reports) return;
+        std::string inner = decode_transfer(p.body, p.cte);
+        std::size_t lead = 0;
+        while (lead < inner.size() && inner[lead] == '\n') ++lead;
+        inner.erase(0, lead);
+        work.push_back({std::move(inner), depth});
       }
-      bool per_recipient = g.find("Final-Recipient") || g.find("Original-Recipient") ||
-                           g.find("Action") || g.find("Status");
-      if (first && !per_recipient) {
-        // The per-message group.
-        if (rep.reporting_mta.empty())
-          rep.reporting_mta = strip_type_prefix(field(g, "Reporting-MTA"));
-        if (rep.arrival_date.empty()) rep.arrival_date = field(g, "Arrival-Date");
-        first = false;
-        continue;
+    };
+    queue_returned(parts, 1);
+    bool adopted = false;
+    for (std::size_t w = 0; w < work.size(); ++w) {
+      std::vector<diagnostic> inner_notes;
+      std::vector<mime_part> inner_parts = find_structure(work[w].text, limits, inner_notes);
+      dsn_groups d = read_status_parts(inner_parts, limits);
+      rep.status_fields += d.status_fields;
+      if (!adopted && rep.recipients.empty() && !d.recipients.empty()) {
+        adopted = true;
+        rep.recipients = std::move(d.recipients);
+        rep.reporting_mta = std::move(d.reporting_mta);
+        rep.arrival_date = std::move(d.arrival_date);
+        for (const mime_part& ip : inner_parts) {
+          if (!is_returned_type(ip.type)) continue;
+          std::string body = decode_transfer(ip.body, ip.cte);
+          std::size_t st = 0;
+          while (st < body.size() && body[st] == '\n') ++st;
+          nested_returned = header_block_at(body, st, limits.max_returned_header_bytes);
+          break;
+        }
+        rep.diagnostics.push_back({"bounce_nested_report",
+                                   "the delivery-status report was read from a returned "
+                                   "message/rfc822 part (the outer message has none)"});
       }
-      first = false;
-      if (!per_recipient) continue;
-      if (rep.recipients.size() >= limits.max_recipients) break;
-      bounce_recipient r;
-      r.recipient = bare_address(field(g, "Final-Recipient"));
-      r.original_recipient = bare_address(field(g, "Original-Recipient"));
-      if (r.recipient.empty()) r.recipient = bare_address(field(g, "X-Actual-Recipient"));
-      if (r.recipient.empty()) r.recipient = r.original_recipient;
-      r.action = lower_ascii(first_token(field(g, "Action")));
-      r.status = first_token(field(g, "Status"));
-      r.status_field = r.status;
-      r.remote_mta = strip_type_prefix(field(g, "Remote-MTA"));
-      std::string diag = field(g, "Diagnostic-Code");
-      r.diagnostic = strip_type_prefix(diag);
-      std::size_t semi = diag.find(';');
-      if (semi != std::string::npos && semi < 32) {
-        r.diagnostic_type = lower_ascii(trim(std::string_view(diag).substr(0, semi)));
+      if (work[w].depth < k_max_nested_depth) queue_returned(inner_parts, work[w].depth + 1);
+    }
+  }
+
+  // --- a report whose MIME boundary does not match its Content-Type (sisimai rhost-google-02,
+  // rhost-franceptt-07: the declared boundary differs from the delimiter lines), that has no
+  // Content-Type at all (lhost-sendmail-53), or that was forwarded inline as text
+  // (lhost-postfix-49): the delimiter line in front of a "Content-Type:
+  // message/delivery-status" part header gives the boundary to read the body with.
+  if (rep.status_fields == 0 && rep.recipients.empty()) {
+    std::string boundary = recover_boundary(msg);
+    if (!boundary.empty()) {
+      std::vector<diagnostic> scan_notes;
+      std::vector<mime_part> recovered = own_scan(msg, limits, scan_notes, boundary);
+      dsn_groups d = read_status_parts(recovered, limits);
+      if (d.status_fields != 0 || !d.recipients.empty()) {
+        parts = std::move(recovered);
+        rep.status_fields = d.status_fields;
+        rep.recipients = std::move(d.recipients);
+        rep.reporting_mta = std::move(d.reporting_mta);
+        rep.arrival_date = std::move(d.arrival_date);
+        rep.diagnostics.push_back(
+            {"mime_boundary_recovered",
+             "the delivery-status part was found with the boundary \"" + boundary +
+                 "\" of its delimiter line, not the one the message's Content-Type declares"});
       }
-      r.last_attempt = field(g, "Last-Attempt-Date");
-      rep.recipients.push_back(std::move(r));
     }
   }
   if (!rep.recipients.empty()) rep.kind = "dsn";
 
   // --- RFC 5965 feedback reports ---
+  std::vector<std::string> arf_recipients;
   for (const mime_part& p : parts) {
     if (p.type != "message/feedback-report" || rep.feedback) continue;
     std::vector<header_block> groups = read_groups(decode_transfer(p.body, p.cte));
@@ -532,12 +741,19 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
     if (f.arrival_date.empty()) f.arrival_date = field(g, "Received-Date");
     f.reported_domain = field(g, "Reported-Domain");
     f.authentication_results = field(g, "Authentication-Results");
+    for (std::size_t i = 0; i < g.size() && arf_recipients.size() < limits.max_recipients; ++i) {
+      if (!iequals(g.name(i), "Original-Rcpt-To")) continue;
+      std::string a = bare_address(g.unfolded_value(i));
+      if (a.find('@') != std::string::npos) arf_recipients.push_back(std::move(a));
+    }
     rep.feedback = std::move(f);
     if (rep.kind.empty()) rep.kind = "arf";
   }
 
   // --- the returned original message ---
+  rep.returned_headers = std::move(nested_returned);
   for (const mime_part& p : parts) {
+    if (!rep.returned_headers.empty()) break;
     if (!is_returned_type(p.type)) continue;
     std::string body = decode_transfer(p.body, p.cte);
     std::size_t start = 0;
@@ -567,9 +783,36 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
   }
 
   if (rep.kind == "dsn") {
+    for (bounce_recipient& r : rep.recipients) {
+      if (!r.recipient.empty() && (r.recipient.front() == '|' || r.recipient.front() == '/') &&
+          r.original_recipient.empty()) {
+        // Exim: "pipe to |/usr/local/bin/x\n    generated by kijitora@example.com" (sisimai
+        // lhost-exim-44, -60): the address that led to the pipe or file.
+        std::size_t g = ifind(text, "generated by ");
+        if (g != std::string::npos) {
+          std::string_view rest = std::string_view(text).substr(g + 13, 330);
+          rest = rest.substr(0, rest.find('\n'));
+          std::string a = bare_address(rest);
+          if (a.find('@') != std::string::npos) r.original_recipient = std::move(a);
+        }
+      }
+      // (Not a source route "@relay:user@domain", which is an address.)
+      if (!r.recipient.empty() && r.recipient.front() == '@' &&
+          r.recipient.find(':') == std::string::npos && rep.recipients.size() == 1 &&
+          tb.recipients.size() == 1) {
+        // "Final-Recipient: RFC822; @mx.example.org" has lost its local part; the transcript's
+        // "550 5.1.2 <kijitora@example.org>... Host unknown" names the one recipient (sisimai
+        // lhost-sendmail-15).
+        r.recipient = tb.recipients.front().recipient;
+        rep.diagnostics.push_back({"bounce_recipient_from_text",
+                                   "Final-Recipient has no local part; the address was taken "
+                                   "from the bounce text"});
+      }
+    }
     // Fill what the groups left out from the text's block for the same address.
     for (bounce_recipient& r : rep.recipients) {
-      for (const bounce_recipient& t : tb.recipients) {
+      for (std::size_t k = 0; k < tb.recipients.size(); ++k) {
+        const bounce_recipient& t = tb.recipients[k];
         if (!iequals(t.recipient, r.recipient)) continue;
         if (r.diagnostic.empty()) r.diagnostic = t.diagnostic;
         if (r.status.empty() && !t.status.empty()) {
@@ -580,17 +823,30 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
       }
     }
   } else if (rep.kind == "arf") {
-    bounce_recipient r;
-    r.recipient = rep.feedback->original_rcpt_to;
-    if (r.recipient.empty() && !rep.returned_headers.empty()) {
+    // Every Original-Rcpt-To is a recipient the report is about (sisimai arf-16 lists seven);
+    // without one, the returned message's To: if it is an address ("<Undisclosed
+    // Recipients>", arf-11, is not).
+    std::vector<std::string> addrs = arf_recipients;
+    if (addrs.empty() && !rep.returned_headers.empty()) {
       header_block orig = split_header_block(rep.returned_headers);
-      r.recipient = bare_address(field(orig, "To"));
+      std::string to = bare_address(field(orig, "To"));
+      if (to.find('@') != std::string::npos) addrs.push_back(std::move(to));
     }
-    if (!r.recipient.empty()) {
+    for (std::string& a : addrs) {
+      if (rep.recipients.size() >= limits.max_recipients) break;
+      bounce_recipient r;
+      r.recipient = std::move(a);
       r.action = "feedback";
       r.diagnostic = rep.feedback->feedback_type;
       rep.recipients.push_back(std::move(r));
     }
+  } else if (json_notification ses = parse_ses_json(text, limits.max_recipients);
+             !ses.recipients.empty()) {
+    // Amazon SES notifications delivered by mail as JSON (sisimai lhost-amazonses-09..11).
+    rep.kind = "text";
+    rep.mta = "amazonses";
+    if (rep.reporting_mta.empty()) rep.reporting_mta = ses.reporting_mta;
+    rep.recipients = std::move(ses.recipients);
   } else {
     const bool bounce_header = may_be_bounce(top_header);
     bool strong = !tb.mta.empty() && tb.mta != "generic_weak";
@@ -694,7 +950,11 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
     auto field_code = parse_enhanced_status(r.status);
     if (field_code && field_code->subject == 0 && field_code->detail == 0 &&
         !r.diagnostic.empty()) {
-      std::string specific = find_status_in_text(r.diagnostic);
+      // The code that follows the remote's reply first: "5.1.0 - Unknown address error
+      // 550-'5.7.1 <x@y>... Access denied'" (Amazon SES, sisimai lhost-amazonses-01) is SES's
+      // label, then what the remote said.
+      std::string specific = find_status_after_reply(r.diagnostic);
+      if (specific.empty()) specific = find_status_in_text(r.diagnostic);
       auto sc = parse_enhanced_status(specific);
       if (sc && sc->klass == field_code->klass && !(sc->subject == 0 && sc->detail == 0)) {
         r.status = specific;
@@ -702,6 +962,24 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
       }
     }
     complete_recipient(r);
+    if (rep.kind == "dsn" && r.reply_code.empty()) {
+      // No reply in the groups (sendmail: "Diagnostic-Code: X-Unix; 77"): the text's block for
+      // this address, or, for a report about one recipient, the text's reply code when its
+      // class is the status's ("554 5.3.0 unknown mailer error 255", sisimai
+      // lhost-sendmail-18).
+      std::string code;
+      for (std::size_t k = 0; k < tb.recipients.size() && k < tb.block_replies.size(); ++k) {
+        if (iequals(tb.recipients[k].recipient, r.recipient)) {
+          code = tb.block_replies[k];
+          break;
+        }
+      }
+      if (code.empty() && rep.recipients.size() == 1) code = tb.first_reply;
+      if (!code.empty() && !r.status.empty() && code[0] == r.status[0]) {
+        r.reply_code = code;
+        complete_recipient(r);
+      }
+    }
   }
   return rep;
 }
