@@ -157,6 +157,8 @@ struct received_field {
 struct chain_context {
   std::vector<clock_stamp> clocks;
   std::vector<origin_hint> hints;
+  /// The first readable Date field as written: its zone gets the findings a hop's does.
+  std::string date_text;
 };
 
 /// Builds the chain from Received fields given top (newest) first.

@@ -116,8 +116,10 @@ chain_context collect_chain_context(const header_block& block) {
     const char first = static_cast<char>(name[0] | 0x20);
     if (first != 'd' && first != 'a' && first != 'x') continue;
     if (iequals(name, "Date")) {
-      if (auto t = parse_mail_date(block.unfolded_value(i))) {
+      std::string value = block.unfolded_value(i);
+      if (auto t = parse_mail_date(value)) {
         cx.clocks.push_back({"date", "", t->epoch, std::nullopt, false});
+        if (cx.date_text.empty()) cx.date_text = std::move(value);
       }
     } else if (iequals(name, "DKIM-Signature") || iequals(name, "ARC-Seal")) {
       const std::string v = block.unfolded_value(i);
@@ -498,7 +500,7 @@ hop_chain analyse_chain(const std::vector<received_field>& newest_first, chain_c
                     : "hop " + std::to_string(i + 1) + ": the date could not be read",
                 severity::info);
   }
-  detail::attribute_skew(chain, options);
+  detail::attribute_skew(chain, options, context.date_text);
   detail::classify_trust(chain, options);
   chain_signs(chain, orgs, options);
 

@@ -13,8 +13,10 @@ namespace hopscope::detail {
 /// The clocks and origin hints in the rest of the header block.
 [[nodiscard]] chain_context collect_chain_context(const header_block& block);
 
-/// skew.cpp: raw and adjusted delays, totals, clock_skew and zone findings.
-void attribute_skew(hop_chain& chain, const chain_options& options);
+/// skew.cpp: raw and adjusted delays, totals, clock_skew and zone findings (of the hops, and
+/// of the Date field `date_text` when it is not empty).
+void attribute_skew(hop_chain& chain, const chain_options& options,
+                    std::string_view date_text = {});
 
 /// trust.cpp: internal/boundary/external per hop with reasons, the origin and its reasons.
 void classify_trust(hop_chain& chain, const chain_options& options);

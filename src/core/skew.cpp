@@ -96,43 +96,54 @@ std::string_view zone_token(std::string_view text) noexcept {
   return found;
 }
 
-void zone_findings(hop_chain& chain) {
+// The zone findings of one stamp: a hop's (hop set) or the Date field's (hop null; the
+// sender's clock, not a relay's).
+void zone_findings_of(hop_chain& chain, const timestamp& t, std::string_view date_text,
+                      std::optional<std::size_t> hop, const std::string& who) {
+  if (t.notes & note_offset_out_of_range) {
+    add_finding(chain, "zone_offset_out_of_range", hop,
+                who + " stamps the offset " + offset_text(t.offset_minutes) +
+                    ", outside -12:00..+14:00: no zone on Earth uses it, so the time is "
+                    "unreliable",
+                severity::warning);
+  }
+  if (t.zone != zone_rule::us_named && t.zone != zone_rule::other_named) return;
+  const std::string_view name = zone_token(date_text);
+  std::string upper(name);
+  for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  std::string_view alternatives;
+  for (const auto& a : k_alternatives) {
+    if (a.name == upper) alternatives = a.text;
+  }
+  const std::string read_as = offset_text(t.offset_minutes);
+  if (!alternatives.empty() || (t.notes & note_ambiguous_zone_name)) {
+    add_finding(
+        chain, "ambiguous_zone_name", hop,
+        who + " writes its zone as the bare name '" + upper + "', read as " + read_as +
+            "; it can also mean " +
+            (alternatives.empty() ? std::string("another zone") : std::string(alternatives)) +
+            ", so this time may be off by hours",
+        severity::notice);
+  } else {
+    add_finding(chain, "bare_zone_name", hop,
+                who + " writes its zone as the bare name '" + upper + "', read as " + read_as +
+                    (t.zone == zone_rule::us_named
+                         ? " (RFC 5322 4.3); a numeric offset would leave no doubt"
+                         : "; RFC 5322 does not define it (its meaning here is a guess)"),
+                severity::info);
+  }
+}
+
+void zone_findings(hop_chain& chain, std::string_view date_text) {
   for (std::size_t i = 0; i < chain.hops.size(); ++i) {
     const auto& r = chain.hops[i].received;
-    if (!r.time) continue;
-    const timestamp& t = *r.time;
-    if (t.notes & note_offset_out_of_range) {
-      add_finding(chain, "zone_offset_out_of_range", i,
-                  hop_label(chain, i) + " stamps the offset " + offset_text(t.offset_minutes) +
-                      ", outside -12:00..+14:00: no zone on Earth uses it, so the time is "
-                      "unreliable",
-                  severity::warning);
-    }
-    if (t.zone != zone_rule::us_named && t.zone != zone_rule::other_named) continue;
-    const std::string_view name = zone_token(r.date_text);
-    std::string upper(name);
-    for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-    std::string_view alternatives;
-    for (const auto& a : k_alternatives) {
-      if (a.name == upper) alternatives = a.text;
-    }
-    const std::string read_as = offset_text(t.offset_minutes);
-    if (!alternatives.empty() || (t.notes & note_ambiguous_zone_name)) {
-      add_finding(
-          chain, "ambiguous_zone_name", i,
-          hop_label(chain, i) + " writes its zone as the bare name '" + upper + "', read as " +
-              read_as + "; it can also mean " +
-              (alternatives.empty() ? std::string("another zone") : std::string(alternatives)) +
-              ", so this time may be off by hours",
-          severity::notice);
-    } else {
-      add_finding(chain, "bare_zone_name", i,
-                  hop_label(chain, i) + " writes its zone as the bare name '" + upper +
-                      "', read as " + read_as +
-                      (t.zone == zone_rule::us_named
-                           ? " (RFC 5322 4.3); a numeric offset would leave no doubt"
-                           : "; RFC 5322 does not define it (its meaning here is a guess)"),
-                  severity::info);
+    if (r.time) zone_findings_of(chain, *r.time, r.date_text, i, hop_label(chain, i));
+  }
+  // "Date: Wed, 18 Feb 2004 13:42:22 EST" (spamassassin-t-data/nice/mime9): the sender's clock
+  // names its zone the same way, and is read the same way.
+  if (!date_text.empty()) {
+    if (const auto t = parse_mail_date(date_text)) {
+      zone_findings_of(chain, *t, date_text, std::nullopt, "the Date field (the sender's clock)");
     }
   }
 }
@@ -176,10 +187,10 @@ std::string clock_label(const hop_chain& chain, const point& p) {
 
 }  // namespace
 
-void attribute_skew(hop_chain& chain, const chain_options& options) {
+void attribute_skew(hop_chain& chain, const chain_options& options, std::string_view date_text) {
   auto& hops = chain.hops;
   const std::int64_t tol = options.skew_tolerance_seconds;
-  zone_findings(chain);
+  zone_findings(chain, date_text);
 
   std::vector<std::size_t> dated;
   for (std::size_t i = 0; i < hops.size(); ++i) {

@@ -112,6 +112,39 @@ bool same_host(std::string_view by, std::string_view helo) noexcept {
   return a.size() >= 8 && iequals(a, b);
 }
 
+// The recipient side's MX: a host that takes mail from the whole internet, so a HELO name it
+// records is whatever the client typed. Recognised by name only (no DNS here): a label "mx"
+// (mx.google.com, b.mx.sonic.net), a first label mx, mx1, mxa, mx01, mx-in..., Exchange Online
+// Protection's inbound edge (tenant MX records point to <tenant>.mail.protection.outlook.com;
+// the edge stamps "by VI1EUR04FT027.mail.protection.outlook.com"), and the inbound names of
+// Amazon SES (inbound-smtp.us-west-2.amazonaws.com) and Proton (mailin034.protonmail.ch).
+bool mx_like(std::string_view by_host) {
+  const std::string h = lower(by_host);
+  if (h.empty() || parse_ip(h)) return false;
+  constexpr std::string_view k_eop = ".mail.protection.outlook.com";
+  if (h.size() > k_eop.size() && h.compare(h.size() - k_eop.size(), k_eop.size(), k_eop) == 0)
+    return true;
+  const std::string_view first = first_label(h);
+  if (first.rfind("inbound-smtp", 0) == 0) return true;
+  if (first.rfind("mailin", 0) == 0 && h.find(".protonmail.") != std::string::npos) return true;
+  if (first.rfind("mx", 0) == 0) {
+    const std::string_view rest = first.substr(2);
+    if (rest.empty() || rest.front() == '-') return true;
+    if (rest.size() <= 3 && std::all_of(rest.begin(), rest.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+        }))
+      return true;
+  }
+  for (std::size_t start = 0; start < h.size();) {
+    const std::size_t dot = h.find('.', start);
+    const std::size_t end = dot == std::string::npos ? h.size() : dot;
+    if (h.compare(start, end - start, "mx") == 0 && end < h.size()) return true;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return false;
+}
+
 bool fetched(const received_hop& r) noexcept {
   const std::string& p = r.protocol;
   return p == "POP3" || p == "IMAP" || p == "POP" || p == "IMAPS" || p == "POP3S" ||
@@ -210,14 +243,28 @@ void classify_trust(hop_chain& chain, const chain_options& options) {
     // only when the hop below confirms it (that hop was stamped by a host of that name).
     std::string_view name;
     bool name_claimed = false;
+    // Only a connection from an address can come from the internet: "from mx.mezonplus.ru by
+    // mx.mezon.local (Dovecot) with LMTP" (rspamd bad_message.eml) is the MX handing the
+    // message to the mailbox server, whatever the mailbox server is called.
+    const bool by_mx = r.ip.has_value() && !iequals(r.protocol, "LMTP") && mx_like(r.by_host);
+    bool helo_refused = false;
     if (is_name(r.rdns)) {
       name = r.rdns;
     } else if (is_name(r.helo) && k > 0 && same_host(hops[k - 1].received.by_host, r.helo)) {
       // Exchange Online writes only the HELO: "from SN7PR04CA0011.namprd04.prod.outlook.com
       // (2603:10b6:806:f2::16) by MW4P223MB0706.NAMP223.PROD.OUTLOOK.COM"; the line below
-      // was stamped "by SN7PR04CA0011.outlook.office365.com" or the same name.
-      name = r.helo;
-      name_claimed = true;
+      // was stamped "by SN7PR04CA0011.outlook.office365.com" or the same name. That line was
+      // written by the client itself, so it confirms nothing against a forger: a host that
+      // takes mail from the internet (the recipient's MX) must not believe it, or anyone could
+      // HELO as the receiving side, add a line "by <that name>" below, and so pick the origin.
+      // Behind the MX (Exchange Online's internal hops) only the organisation's own hosts
+      // connect, and the claim is taken.
+      if (by_mx) {
+        helo_refused = true;
+      } else {
+        name = r.helo;
+        name_claimed = true;
+      }
     }
     if (!r.ip && r.from_token.empty() && r.helo.empty() && r.rdns.empty()) {
       // "Received: by mail-pf1-f206.google.com with SMTP id z17so1334939pfq.16"
@@ -288,15 +335,25 @@ void classify_trust(hop_chain& chain, const chain_options& options) {
                     (r.auth_detail.empty() ? r.with : r.auth_detail) +
                     "): the client logged in to the receiving side; it is the origin");
     }
-    std::string who = r.ip ? ip_text : std::string("an unnamed client");
+    std::string who = r.ip ? ip_text : std::string("with no address recorded");
     if (!r.rdns.empty())
       who += " (rDNS " + r.rdns + ")";
     else if (!r.helo.empty())
       who += " (claims HELO " + r.helo + ")";
     why.push_back("client " + who + " is outside the receiving side" +
-                  (r.by_host.empty() ? std::string() : " (" + r.by_host + ")") +
+                  (r.by_host.empty()
+                       ? std::string()
+                       : " (" + r.by_host + (by_mx ? ", the recipient side's MX" : "") + ")") +
                   ": not in private space, an internal network, a trusted host or the receiving "
                   "organisation");
+    if (helo_refused && (covered_by(r.helo, trusted) ||
+                         (!orgs.of(r.helo).empty() &&
+                          inside.orgs.count(std::string(family(orgs.of(r.helo)))) != 0))) {
+      why.push_back("its HELO name " + r.helo + " and the line below (\"by " +
+                    hops[k - 1].received.by_host + "\") are the client's own word, and " +
+                    r.by_host +
+                    " is the recipient side's MX, which takes mail from anyone: not believed");
+    }
     h.trust_reasons = std::move(why);
     break;
   }

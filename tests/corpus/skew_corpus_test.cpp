@@ -1,6 +1,7 @@
 // Clock skew over the whole dev corpus (issue 3): every message whose Received times go
 // backwards by more than 60 s gets a clock_skew finding naming a hop or "ambiguous"; monotone
-// messages get none; no adjusted delay is negative anywhere. Both rates are printed.
+// messages get none; no adjusted delay is negative anywhere. Both rates are printed. The Date
+// field gets a zone finding exactly when it ends in a zone name (counted and printed too).
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -29,6 +30,43 @@ std::vector<std::string> manifest() {
   return paths;
 }
 
+// Our own reading of a Date field's zone, independent of the date parser: comments removed,
+// the word after the time. 'n' = a numeric offset, 'a' = an alphabetic name other than GMT,
+// UT, UTC and Z (which need no finding) and AM/PM, '?' = neither or more than one word.
+char date_zone_kind(const std::string& date) {
+  std::string bare;
+  int depth = 0;
+  for (const char c : date) {
+    if (c == '(') ++depth;
+    if (depth == 0) bare += c;
+    if (c == ')' && depth > 0) --depth;
+  }
+  std::vector<std::string> words;
+  std::string w;
+  for (const char c : bare + " ") {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      if (!w.empty()) words.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  std::size_t time = words.size();
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i].find(':') != std::string::npos) time = i;
+  }
+  if (time + 2 != words.size()) return '?';
+  const std::string& z = words.back();
+  if ((z[0] == '+' || z[0] == '-') && z.size() == 5) return 'n';
+  for (const char c : z) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return '?';
+  }
+  std::string u;
+  for (const char c : z) u += static_cast<char>(c & ~0x20);
+  if (u == "GMT" || u == "UT" || u == "UTC" || u == "Z" || u == "AM" || u == "PM") return '?';
+  return 'a';
+}
+
 }  // namespace
 
 TEST_CASE("clock skew is found and attributed across the corpus", "[corpus][skew]") {
@@ -40,6 +78,7 @@ TEST_CASE("clock skew is found and attributed across the corpus", "[corpus][skew
   std::size_t backwards = 0, flagged = 0, named = 0, ambiguous = 0;
   std::size_t monotone = 0, false_positive = 0, negative = 0, hops = 0;
   std::set<std::string> ours;
+  std::size_t date_named = 0, date_numeric = 0, date_zone_findings = 0;
   for (const auto& rel : paths) {
     const auto report =
         hopscope::analyse_message(hopscope::test::read_file((k_dir / rel).string()), rel);
@@ -60,6 +99,26 @@ TEST_CASE("clock skew is found and attributed across the corpus", "[corpus][skew
       last = h.received.time->epoch;
     }
     if (chain.total_seconds) CHECK(*chain.total_seconds >= 0);
+    // The Date field's zone findings (hop null): one where the read Date ends in a zone name,
+    // none where it ends in an in-range numeric offset.
+    std::size_t date_zone = 0;
+    for (const auto& f : chain.findings) {
+      if (f.hop || (f.code != "bare_zone_name" && f.code != "ambiguous_zone_name")) continue;
+      ++date_zone;
+      CHECK(f.message.rfind("the Date field (the sender's clock)", 0) == 0);
+    }
+    date_zone_findings += date_zone;
+    if (report.summary.date_time) {
+      const char kind = date_zone_kind(report.summary.date);
+      INFO("Date: " << report.summary.date);
+      if (kind == 'a') {
+        ++date_named;
+        CHECK(date_zone == 1);
+      } else if (kind == 'n') {
+        ++date_numeric;
+        CHECK(date_zone == 0);
+      }
+    }
     std::size_t skew_findings = 0;
     for (const auto& f : chain.findings) skew_findings += f.code == "clock_skew";
     if (back) {
@@ -96,6 +155,11 @@ TEST_CASE("clock skew is found and attributed across the corpus", "[corpus][skew
                                    static_cast<double>(monotone)
                              : 0.0)
                 << "%); " << negative << " negative delays in " << hops << " hops");
+
+  WARN("date zones: " << date_named << " Date fields end in a zone name, " << date_numeric
+                      << " in a numeric offset; " << date_zone_findings
+                      << " Date-field zone findings");
+  CHECK(date_named > 0);
 
   // Against Python's reading of the dates (oracle/py-dates.jsonl): the corpus README counts 82
   // messages with a step back > 60 s there. Python reads "CEST" and "-08:00" as UTC, so a few

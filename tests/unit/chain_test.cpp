@@ -142,3 +142,85 @@ TEST_CASE("an empty chain and a message with no dates", "[chain]") {
   CHECK_FALSE(undated.chain.origin.has_value());  // 198.51.100.7 is documentation space
   CHECK(undated.chain.findings.at(0).code == "no_date");
 }
+
+namespace {
+
+const hopscope::finding* date_finding(const hopscope::hop_chain& chain, const std::string& code) {
+  for (const auto& f : chain.findings) {
+    if (f.code == code && !f.hop) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("the Date field's zone gets the findings a hop's does, as the sender's clock",
+          "[chain][zone]") {
+  SECTION("nice/mime9: 'Date: Wed, 18 Feb 2004 13:42:22 EST', a name with two meanings") {
+    const auto r = analyse_file("spamassassin-t-data_nice_mime9.hdr");
+    const auto* f = date_finding(r.chain, "ambiguous_zone_name");
+    REQUIRE(f != nullptr);
+    CHECK(f->message.find("the Date field (the sender's clock) writes its zone as the bare name "
+                          "'EST', read as -0500") != std::string::npos);
+    CHECK(f->message.find("Australian Eastern") != std::string::npos);
+    // Its hops write numeric offsets ("-0500 (EST)", "+0000"): no zone findings for them.
+    for (std::size_t i = 0; i < r.chain.hops.size(); ++i) {
+      CHECK(count_findings(r.chain, "bare_zone_name", i) == 0);
+      CHECK(count_findings(r.chain, "ambiguous_zone_name", i) == 0);
+    }
+    CHECK(count_findings(r.chain, "ambiguous_zone_name", std::nullopt) == 1);
+    CHECK(count_findings(r.chain, "bare_zone_name", std::nullopt) == 0);
+  }
+  SECTION("nice/mime2: 'Date: Tue, 8 Oct 91 10:25:36 EDT', a bare RFC 5322 name") {
+    const auto r = analyse_file("spamassassin-t-data_nice_mime2.hdr");
+    const auto* f = date_finding(r.chain, "bare_zone_name");
+    REQUIRE(f != nullptr);
+    CHECK(f->message.find("the Date field") != std::string::npos);
+    CHECK(f->message.find("'EDT', read as -0400 (RFC 5322 4.3)") != std::string::npos);
+    CHECK(date_finding(r.chain, "ambiguous_zone_name") == nullptr);
+  }
+  SECTION("sisimai arf-11: 'Date: Thu, 9 Apr 2006 23:34:45 JST', a name RFC 5322 lacks") {
+    const auto r = analyse_file("sisimai_maildir_bsd_arf-11.hdr");
+    CHECK(r.chain.hops.empty());  // a Date field and no Received field at all
+    const auto* f = date_finding(r.chain, "bare_zone_name");
+    REQUIRE(f != nullptr);
+    CHECK(f->message.find("'JST', read as +0900; RFC 5322 does not define it") !=
+          std::string::npos);
+  }
+  SECTION("a zone name in a comment after a numeric offset is no finding") {
+    // "Date: Mon, 30 Jan 2023 03:17:39 +0530 (IST)": phishing_pot sample-278 (and 277).
+    const auto r = hopscope::analyse_message(
+        "Received: from a.example.org ([81.2.69.142]) by mx.example.net with ESMTP id 1; Sun, "
+        "29 Jan 2023 21:47:40 +0000\n"
+        "Date: Mon, 30 Jan 2023 03:17:39 +0530 (IST)\n",
+        "x");
+    CHECK(date_finding(r.chain, "bare_zone_name") == nullptr);
+    CHECK(date_finding(r.chain, "ambiguous_zone_name") == nullptr);
+    CHECK(date_finding(r.chain, "zone_offset_out_of_range") == nullptr);
+  }
+  SECTION("IST and impossible offsets (hand-made: the corpus has no such Date)") {
+    // grep '^Date:' over ../shared/corpus finds IST and CST only in comments after a numeric
+    // offset, and no offset beyond -1200..+1400; these two lines are made up.
+    const std::string hop =
+        "Received: from a.example.org ([81.2.69.142]) by mx.example.net with ESMTP id 1; Mon, 6 "
+        "Nov 2023 10:54:02 +0000\n";
+    const auto ist = hopscope::analyse_message(hop + "Date: Mon, 6 Nov 2023 16:20:00 IST\n", "x");
+    const auto* a = date_finding(ist.chain, "ambiguous_zone_name");
+    REQUIRE(a != nullptr);
+    CHECK(a->message.find("the Date field (the sender's clock) writes its zone as the bare "
+                          "name 'IST', read as +0530") != std::string::npos);
+    CHECK(a->message.find("Israel") != std::string::npos);
+    CHECK(date_finding(ist.chain, "bare_zone_name") == nullptr);
+    const auto far = hopscope::analyse_message(hop + "Date: Mon, 6 Nov 2023 10:54:00 +1900\n", "x");
+    const auto* o = date_finding(far.chain, "zone_offset_out_of_range");
+    REQUIRE(o != nullptr);
+    CHECK(o->message.find("the Date field") != std::string::npos);
+    CHECK(o->message.find("+1900") != std::string::npos);
+    // A numeric, in-range Date: none of the three.
+    const auto plain =
+        hopscope::analyse_message(hop + "Date: Mon, 6 Nov 2023 10:54:00 +0000\n", "x");
+    CHECK(date_finding(plain.chain, "bare_zone_name") == nullptr);
+    CHECK(date_finding(plain.chain, "ambiguous_zone_name") == nullptr);
+    CHECK(date_finding(plain.chain, "zone_offset_out_of_range") == nullptr);
+  }
+}
