@@ -633,6 +633,13 @@ bool may_be_bounce(const header_block& h) noexcept {
 std::optional<bounce_report> parse_bounce(std::string_view whole_message,
                                           const header_block& top_header,
                                           const bounce_limits& limits) {
+  // A disposition notification (RFC 8098, "the message was displayed") is a receipt, not a
+  // bounce, though it is a multipart/report too (flanker disposition-notification.eml).
+  if (auto i = top_header.find("Content-Type");
+      i &&
+      read_content_type(top_header.unfolded_value(*i)).report_type == "disposition-notification") {
+    return std::nullopt;
+  }
   bounce_report rep;
   std::string msg = prepare(whole_message, limits, rep.diagnostics);
   std::vector<mime_part> parts = find_structure(msg, limits, rep.diagnostics);
