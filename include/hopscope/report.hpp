@@ -50,4 +50,11 @@ struct analyse_options {
 [[nodiscard]] analysis_report analyse_message(std::string_view bytes, std::string source,
                                               const analyse_options& options = {});
 
+/// Completes a report that analyse_message() made from the header block alone and that set
+/// needs_whole_message: reads the bounce from `whole_message` (the same message, whole).
+/// The result is what analyse_message(whole_message, ...) gives, without redoing the chain and
+/// authentication analysis. Never throws except std::bad_alloc.
+void analyse_bounce(analysis_report& report, std::string_view whole_message,
+                    const analyse_options& options = {});
+
 }  // namespace hopscope

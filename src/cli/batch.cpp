@@ -37,9 +37,13 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
-constexpr std::size_t k_in_flight_per_job = 8;
+constexpr std::size_t k_in_flight_per_job = 16;
 constexpr std::size_t k_max_records_per_slot = 256;  // an mbox worker waits beyond this
 constexpr std::size_t k_write_batch = 64u << 10;
+// Waking a thread costs more than analysing a small message: the writer is woken once this
+// many records are ready (or when nothing else is left to do), the producer once the
+// in-flight slots are down to half.
+constexpr std::size_t k_wake_batch = 8;
 
 struct record {
   std::string text;  // rendered, ready to write
@@ -67,6 +71,7 @@ class pipeline {
                         std::optional<std::size_t> mbox_index, open_source* more = nullptr);
   record render_failure(const std::string& source, const source_error& e);
   bool stopping() const { return g_interrupted.load() || output_closed_.load(); }
+  bool writer_should_wake() const;  // with mutex_ held
   bool flush(std::string& buf);
   void progress_line(bool final);
 
@@ -77,7 +82,11 @@ class pipeline {
   std::condition_variable output_cv_;       // writer: a record or a done flag arrived
   std::deque<std::unique_ptr<slot>> open_;  // in input order; front is the writer's
   std::size_t next_work_ = 0;               // index into open_ of the next slot to hand out
+  std::size_t max_open_ = 0;                // in-flight slots
   bool producer_done_ = false;
+  bool producer_waiting_ = false;    // on space_cv_ for a free slot
+  std::size_t pushers_waiting_ = 0;  // mbox workers on space_cv_ for the writer to drain
+  bool writer_waiting_ = false;
   std::atomic<bool> output_closed_{false};
   batch_summary summary_;
   std::uint64_t enumerated_ = 0, written_messages_ = 0;
@@ -106,8 +115,7 @@ record pipeline::render_message(std::string_view bytes, const std::string& sourc
           more->read_some(whole, std::min<std::size_t>(256u << 10, k_bounce_cap - whole.size()));
       if (!got || *got == 0) break;
     }
-    options.whole_message = true;
-    report = analyse_message(whole, source, options);
+    analyse_bounce(report, whole, options);
   }
   report.mbox_index = mbox_index;
   if (report.field_count == 0) {
@@ -166,12 +174,32 @@ record pipeline::render_failure(const std::string& source, const source_error& e
   return r;
 }
 
+bool pipeline::writer_should_wake() const {
+  if (!writer_waiting_ || open_.empty()) return false;
+  const slot& head = *open_.front();
+  if (head.records.size() >= k_wake_batch) return true;  // an mbox streaming records
+  if (!head.done) return false;
+  // Nothing left to hand out (the workers go idle): write what is ready now. (A blocked
+  // producer needs no more: k_wake_batch is below half the in-flight slots.)
+  if (next_work_ >= open_.size() || stopping()) return true;
+  std::size_t ready = 0;
+  for (const auto& s : open_) {
+    if (!s->done || ++ready >= k_wake_batch) break;
+  }
+  return ready >= k_wake_batch;
+}
+
 void pipeline::push(slot& s, record r) {
   std::unique_lock lock(mutex_);
   // An mbox can hold a million messages: wait for the writer rather than buffer them all.
-  space_cv_.wait(lock, [&] { return s.records.size() < k_max_records_per_slot || stopping(); });
+  if (s.records.size() >= k_max_records_per_slot && !stopping()) {
+    ++pushers_waiting_;
+    if (writer_waiting_) output_cv_.notify_one();
+    space_cv_.wait(lock, [&] { return s.records.size() < k_max_records_per_slot || stopping(); });
+    --pushers_waiting_;
+  }
   s.records.push_back(std::move(r));
-  output_cv_.notify_one();
+  if (writer_should_wake()) output_cv_.notify_one();
 }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -247,7 +275,7 @@ void pipeline::worker() {
     if (!stopping()) process(*s);
     std::lock_guard lock(mutex_);
     s->done = true;
-    output_cv_.notify_one();
+    if (writer_should_wake()) output_cv_.notify_one();
   }
 }
 
@@ -290,24 +318,37 @@ void pipeline::writer() {
   bool first_text = true;
   for (;;) {
     std::unique_lock lock(mutex_);
+    writer_waiting_ = true;
     output_cv_.wait_for(lock, std::chrono::milliseconds(250), [&] {
       return (!open_.empty() && (!open_.front()->records.empty() || open_.front()->done)) ||
              (producer_done_ && open_.empty());
     });
+    writer_waiting_ = false;
     if (open_.empty()) {
       if (producer_done_) break;
       progress_line(false);
       continue;
     }
-    slot& head = *open_.front();
+    // Every record ready in order: the finished slots at the front, and what the first
+    // unfinished one (an mbox) has so far.
     std::deque<record> ready;
-    ready.swap(head.records);
-    const bool head_done = head.done;
-    if (head_done) {
+    while (!open_.empty()) {
+      slot& head = *open_.front();
+      const bool head_done = head.done;
+      if (ready.empty()) {
+        ready.swap(head.records);
+      } else {
+        for (auto& r : head.records) ready.push_back(std::move(r));
+        head.records.clear();
+      }
+      if (!head_done) break;
       open_.pop_front();
       --next_work_;
     }
-    space_cv_.notify_all();
+    if (stopping() || pushers_waiting_ > 0 ||
+        (producer_waiting_ && open_.size() <= max_open_ / 2)) {
+      space_cv_.notify_all();
+    }
     lock.unlock();
 
     for (auto& r : ready) {
@@ -350,10 +391,15 @@ int pipeline::run(const std::vector<std::string>& inputs) {
   for (unsigned i = 0; i < jobs; ++i) workers.emplace_back([this] { worker(); });
   std::thread writer_thread([this] { writer(); });
 
-  const std::size_t max_open = k_in_flight_per_job * jobs + 8;
+  max_open_ = k_in_flight_per_job * jobs + 8;
   expand_inputs(inputs, config_.walk, [&](input_entry entry) {
     std::unique_lock lock(mutex_);
-    space_cv_.wait(lock, [&] { return open_.size() < max_open || stopping(); });
+    if (open_.size() >= max_open_ && !stopping()) {
+      producer_waiting_ = true;
+      if (writer_should_wake()) output_cv_.notify_one();
+      space_cv_.wait(lock, [&] { return open_.size() < max_open_ || stopping(); });
+      producer_waiting_ = false;
+    }
     if (stopping()) return false;
     auto s = std::make_unique<slot>();
     s->entry = std::move(entry);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include "hopscope/input.hpp"
 
@@ -51,17 +52,19 @@ open_source::~open_source() {
 }
 
 tl::expected<std::size_t, source_error> open_source::read_some(std::string& buf, std::size_t max) {
-  const std::size_t old = buf.size();
-  buf.resize(old + max);
+  // Read into a scratch buffer and append what arrived: resizing `buf` by `max` first would
+  // zero-fill bytes that are then overwritten (a bounce body is read 64 KiB at a time).
+  constexpr std::size_t k_scratch = 64u << 10;
+  thread_local std::unique_ptr<char[]> scratch(new char[k_scratch]);
+  max = std::min(max, k_scratch);
   for (;;) {
-    const ssize_t got = ::read(fd_, buf.data() + old, max);
+    const ssize_t got = ::read(fd_, scratch.get(), max);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       const int err = errno;
-      buf.resize(old);
       return tl::unexpected(errno_error(err, label_));
     }
-    buf.resize(old + static_cast<std::size_t>(got));
+    buf.append(scratch.get(), static_cast<std::size_t>(got));
     return static_cast<std::size_t>(got);
   }
 }

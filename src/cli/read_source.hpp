@@ -33,7 +33,8 @@ class open_source {
   open_source(const open_source&) = delete;
   ~open_source();
 
-  /// Reads up to `max` more bytes, appending to `buf`; 0 at the end. Retries on EINTR.
+  /// Reads up to `max` more bytes (64 KiB at most per call), appending to `buf`; 0 at the
+  /// end. Retries on EINTR.
   [[nodiscard]] tl::expected<std::size_t, source_error> read_some(std::string& buf,
                                                                   std::size_t max);
   /// Reads until the header block is complete (or the cap, or the end), appending to `buf`.

@@ -53,6 +53,12 @@ raw_line read_line(std::string_view bytes, std::size_t pos) noexcept {
   return line;
 }
 
+// The last line of `bytes` may not be whole yet: it has no line break, or it ends in a CR that
+// may be the first half of a CRLF split between two reads.
+bool is_partial(const raw_line& line, std::size_t size) noexcept {
+  return line.next == size && (line.end == size || line.bare_cr);
+}
+
 bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
 
 bool is_nbsp_at(std::string_view s, std::size_t i) noexcept {
@@ -246,7 +252,7 @@ scan_result scan(std::string_view bytes, bool repair, std::size_t max_bytes, boo
   // Leading blank lines: pasted text often starts with some.
   while (pos < bytes.size()) {
     const raw_line line = read_line(bytes, pos);
-    if (line.next == bytes.size() && line.end == bytes.size() && !at_eof) return result;
+    if (is_partial(line, bytes.size()) && !at_eof) return result;
     if (!is_blank(bytes.substr(line.begin, line.end - line.begin))) break;
     ++n.leading_blank;
     pos = line.next;
@@ -279,7 +285,7 @@ scan_result scan(std::string_view bytes, bool repair, std::size_t max_bytes, boo
   bool blank_mode = repair && starts_double_spaced(bytes, pos, prefix);
   while (pos < bytes.size()) {
     const raw_line line = read_line(bytes, pos);
-    if (line.next == bytes.size() && line.end == bytes.size() && !at_eof) {
+    if (is_partial(line, bytes.size()) && !at_eof) {
       return result;  // a partial last line: need more bytes
     }
     bool stripped = false, outside = false;
@@ -300,7 +306,7 @@ scan_result scan(std::string_view bytes, bool repair, std::size_t max_bytes, boo
       bool found = false;
       while (ahead < bytes.size()) {
         next_line = read_line(bytes, ahead);
-        if (next_line.next == bytes.size() && next_line.end == bytes.size() && !at_eof) {
+        if (is_partial(next_line, bytes.size()) && !at_eof) {
           return result;  // cannot decide yet
         }
         bool s2 = false, o2 = false;
@@ -357,6 +363,8 @@ scan_result scan(std::string_view bytes, bool repair, std::size_t max_bytes, boo
     }
     pos = line.next;
   }
+  // Every line was a field line: the header may go on in bytes not read yet.
+  if (!at_eof) return result;
   result.end = bytes.size();
   return result;
 }

@@ -37,6 +37,19 @@ std::string display_value(const header_block& block, std::string_view name) {
   return decode_encoded_words(collapse_whitespace(block.unfolded_value(*index)));
 }
 
+// The bounce section of a message whose header `block` says it may be one.
+void add_bounce(analysis_report& report, std::string_view whole_message, const header_block& block,
+                const analyse_options& options) {
+  report.bounce = parse_bounce(whole_message, block);
+  if (report.bounce && !report.bounce->returned_headers.empty()) {
+    // The returned message's own chain shows how far it got.
+    normalised_input returned = normalise_input(report.bounce->returned_headers, options.input);
+    const header_block original = split_header_block(std::move(returned.header), options.header);
+    report.returned_chain = analyse_chain(received_fields(original),
+                                          detail::collect_chain_context(original), options.chain);
+  }
+}
+
 }  // namespace
 
 analysis_report analyse_message(std::string_view bytes, std::string source,
@@ -68,16 +81,21 @@ analysis_report analyse_message(std::string_view bytes, std::string source,
   if (may_be_bounce(block)) {
     if (!options.whole_message) {
       report.needs_whole_message = true;
-    } else if ((report.bounce = parse_bounce(bytes, block)) &&
-               !report.bounce->returned_headers.empty()) {
-      // The returned message's own chain shows how far it got.
-      normalised_input returned = normalise_input(report.bounce->returned_headers, options.input);
-      const header_block original = split_header_block(std::move(returned.header), options.header);
-      report.returned_chain = analyse_chain(received_fields(original),
-                                            detail::collect_chain_context(original), options.chain);
+    } else {
+      add_bounce(report, bytes, block, options);
     }
   }
   return report;
+}
+
+void analyse_bounce(analysis_report& report, std::string_view whole_message,
+                    const analyse_options& options) {
+  report.needs_whole_message = false;
+  // The header block is the one the report was made from: read_header() stops only once
+  // normalise_input() can see all of it.
+  normalised_input input = normalise_input(whole_message, options.input);
+  const header_block block = split_header_block(std::move(input.header), options.header);
+  if (may_be_bounce(block)) add_bounce(report, whole_message, block, options);
 }
 
 }  // namespace hopscope

@@ -15,8 +15,6 @@
 namespace hopscope {
 namespace {
 
-using json = nlohmann::ordered_json;
-
 struct palette {
   bool on = false;
   std::string_view bold() const { return on ? "\x1b[1m" : ""; }
@@ -246,182 +244,281 @@ std::string render_auth_text(const authentication_report& rep, bool colour) {
 
 namespace {
 
-json str(std::string_view s) { return json(to_valid_utf8(s)); }
-json str_or_null(std::string_view s) { return s.empty() ? json(nullptr) : str(s); }
-template <typename T>
-json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
+using detail::json_writer;
 
-json properties_json(const std::vector<auth_property>& props) {
-  json a = json::array();
+void properties_json(json_writer& w, const std::vector<auth_property>& props) {
+  w.begin_array();
   for (const auto& p : props) {
-    json j;
-    j["ptype"] = str_or_null(p.ptype);
-    j["property"] = str(p.property);
-    j["value"] = str(p.value);
-    a.push_back(std::move(j));
+    w.begin_object();
+    w.key("ptype");
+    w.string_or_null(p.ptype);
+    w.key("property");
+    w.string(p.property);
+    w.key("value");
+    w.string(p.value);
+    w.end_object();
   }
-  return a;
+  w.end_array();
 }
 
-json notes_json(const std::vector<std::string>& notes) {
-  json a = json::array();
-  for (const auto& n : notes) a.push_back(n);
-  return a;
+void notes_json(json_writer& w, const std::vector<std::string>& notes) {
+  w.begin_array();
+  for (const auto& n : notes) w.literal(n);
+  w.end_array();
 }
 
 }  // namespace
 
-json auth_to_json(const authentication_report& rep) {
-  json j;
-  j["from_domain"] = str_or_null(rep.from_domain);
-  json by = json::array();
+void write_auth_json(json_writer& w, const authentication_report& rep) {
+  w.begin_object();
+  w.key("from_domain");
+  w.string_or_null(rep.from_domain);
+  w.key("by_authserv");
+  w.begin_array();
   for (const auto& s : rep.by_authserv) {
-    json e;
-    e["authserv_id"] = str_or_null(s.authserv_id);
-    e["hop"] = opt(s.hop);
-    e["tie"] = std::string(to_string(s.tie));
-    e["spf"] = str_or_null(s.spf);
-    e["dkim"] = str_or_null(s.dkim);
-    e["dmarc"] = str_or_null(s.dmarc);
-    e["arc"] = str_or_null(s.arc);
-    e["compauth"] = str_or_null(s.compauth);
-    json f = json::array();
-    for (const auto k : s.fields) f.push_back(k);
-    e["results"] = std::move(f);
-    by.push_back(std::move(e));
+    w.begin_object();
+    w.key("authserv_id");
+    w.string_or_null(s.authserv_id);
+    w.key("hop");
+    w.optional(s.hop);
+    w.key("tie");
+    w.literal(to_string(s.tie));
+    w.key("spf");
+    w.string_or_null(s.spf);
+    w.key("dkim");
+    w.string_or_null(s.dkim);
+    w.key("dmarc");
+    w.string_or_null(s.dmarc);
+    w.key("arc");
+    w.string_or_null(s.arc);
+    w.key("compauth");
+    w.string_or_null(s.compauth);
+    w.key("results");
+    w.begin_array();
+    for (const auto k : s.fields) w.number(k);
+    w.end_array();
+    w.end_object();
   }
-  j["by_authserv"] = std::move(by);
+  w.end_array();
 
-  json results = json::array();
+  w.key("results");
+  w.begin_array();
   for (const auto& f : rep.results) {
-    json e;
-    e["header_index"] = f.header_index;
-    e["field"] = std::string(to_string(f.kind));
-    e["authserv_id"] = str_or_null(f.authserv_id);
-    e["version"] = opt(f.version);
-    e["arc_instance"] = opt(f.arc_instance);
-    e["no_result"] = f.no_result;
-    e["hop"] = opt(f.hop);
-    e["tie"] = std::string(to_string(f.tie));
-    json rs = json::array();
+    w.begin_object();
+    w.key("header_index");
+    w.number(f.header_index);
+    w.key("field");
+    w.literal(to_string(f.kind));
+    w.key("authserv_id");
+    w.string_or_null(f.authserv_id);
+    w.key("version");
+    w.optional(f.version);
+    w.key("arc_instance");
+    w.optional(f.arc_instance);
+    w.key("no_result");
+    w.boolean(f.no_result);
+    w.key("hop");
+    w.optional(f.hop);
+    w.key("tie");
+    w.literal(to_string(f.tie));
+    w.key("methods");
+    w.begin_array();
     for (const auto& r : f.results) {
-      json x;
-      x["method"] = str(r.method);
-      x["result"] = str(r.result);
-      x["reason"] = str_or_null(r.reason);
-      x["comment"] = str_or_null(r.comment);
-      x["properties"] = properties_json(r.properties);
-      x["extras"] = properties_json(r.extras);
-      rs.push_back(std::move(x));
+      w.begin_object();
+      w.key("method");
+      w.string(r.method);
+      w.key("result");
+      w.string(r.result);
+      w.key("reason");
+      w.string_or_null(r.reason);
+      w.key("comment");
+      w.string_or_null(r.comment);
+      w.key("properties");
+      properties_json(w, r.properties);
+      w.key("extras");
+      properties_json(w, r.extras);
+      w.end_object();
     }
-    e["methods"] = std::move(rs);
-    e["loose_properties"] = properties_json(f.loose_properties);
-    e["notes"] = notes_json(f.notes);
-    results.push_back(std::move(e));
+    w.end_array();
+    w.key("loose_properties");
+    properties_json(w, f.loose_properties);
+    w.key("notes");
+    notes_json(w, f.notes);
+    w.end_object();
   }
-  j["results"] = std::move(results);
+  w.end_array();
 
-  json align = json::array();
+  w.key("alignment");
+  w.begin_array();
   for (const auto& a : rep.alignment) {
-    json e;
-    e["mechanism"] = a.mechanism;
-    e["domain"] = str(a.domain);
-    e["source"] = a.source;
-    e["result"] = str_or_null(a.result);
-    e["strict"] = a.strict;
-    e["relaxed"] = a.relaxed;
-    align.push_back(std::move(e));
+    w.begin_object();
+    w.key("mechanism");
+    w.literal(a.mechanism);
+    w.key("domain");
+    w.string(a.domain);
+    w.key("source");
+    w.literal(a.source);
+    w.key("result");
+    w.string_or_null(a.result);
+    w.key("strict");
+    w.boolean(a.strict);
+    w.key("relaxed");
+    w.boolean(a.relaxed);
+    w.end_object();
   }
-  j["alignment"] = std::move(align);
+  w.end_array();
 
-  json arc;
-  arc["state"] = rep.arc.state;
-  arc["highest_instance"] = rep.arc.highest_instance;
-  arc["problems"] = notes_json(rep.arc.problems);
-  json sets = json::array();
+  w.key("arc");
+  w.begin_object();
+  w.key("state");
+  w.literal(rep.arc.state);
+  w.key("highest_instance");
+  w.number(rep.arc.highest_instance);
+  w.key("problems");
+  notes_json(w, rep.arc.problems);
+  w.key("sets");
+  w.begin_array();
   for (const auto& s : rep.arc_sets) {
-    json e;
-    e["instance"] = s.instance;
-    e["cv"] = str_or_null(s.chain_validation);
-    e["seal_domain"] = str_or_null(s.seal_domain);
-    e["seal_selector"] = str_or_null(s.seal_selector);
-    e["seal_time"] = opt(s.seal_time);
-    e["signature_domain"] = str_or_null(s.signature_domain);
-    e["signature_time"] = opt(s.signature_time);
-    e["seal_header_index"] = opt(s.seal_index);
-    e["signature_header_index"] = opt(s.signature_index);
-    e["results_header_index"] = opt(s.results_index);
-    e["results"] = opt(s.results);
-    e["duplicate"] = s.duplicate;
-    sets.push_back(std::move(e));
+    w.begin_object();
+    w.key("instance");
+    w.number(s.instance);
+    w.key("cv");
+    w.string_or_null(s.chain_validation);
+    w.key("seal_domain");
+    w.string_or_null(s.seal_domain);
+    w.key("seal_selector");
+    w.string_or_null(s.seal_selector);
+    w.key("seal_time");
+    w.optional(s.seal_time);
+    w.key("signature_domain");
+    w.string_or_null(s.signature_domain);
+    w.key("signature_time");
+    w.optional(s.signature_time);
+    w.key("seal_header_index");
+    w.optional(s.seal_index);
+    w.key("signature_header_index");
+    w.optional(s.signature_index);
+    w.key("results_header_index");
+    w.optional(s.results_index);
+    w.key("results");
+    w.optional(s.results);
+    w.key("duplicate");
+    w.boolean(s.duplicate);
+    w.end_object();
   }
-  arc["sets"] = std::move(sets);
-  j["arc"] = std::move(arc);
+  w.end_array();
+  w.end_object();
 
-  json dk = json::array();
+  w.key("dkim_signatures");
+  w.begin_array();
   for (const auto& d : rep.dkim_signatures) {
-    json e;
-    e["header_index"] = d.header_index;
-    e["domain"] = str_or_null(d.domain);
-    e["selector"] = str_or_null(d.selector);
-    e["identity"] = str_or_null(d.identity);
-    e["algorithm"] = str_or_null(d.algorithm);
-    e["canonicalization"] = str_or_null(d.canonicalization);
-    e["timestamp"] = opt(d.timestamp);
-    e["expiry"] = opt(d.expiry);
-    e["body_length"] = opt(d.body_length);
-    json h = json::array();
-    for (const auto& s : d.signed_headers) h.push_back(str(s));
-    e["signed_headers"] = std::move(h);
-    e["notes"] = notes_json(d.notes);
-    dk.push_back(std::move(e));
+    w.begin_object();
+    w.key("header_index");
+    w.number(d.header_index);
+    w.key("domain");
+    w.string_or_null(d.domain);
+    w.key("selector");
+    w.string_or_null(d.selector);
+    w.key("identity");
+    w.string_or_null(d.identity);
+    w.key("algorithm");
+    w.string_or_null(d.algorithm);
+    w.key("canonicalization");
+    w.string_or_null(d.canonicalization);
+    w.key("timestamp");
+    w.optional(d.timestamp);
+    w.key("expiry");
+    w.optional(d.expiry);
+    w.key("body_length");
+    w.optional(d.body_length);
+    w.key("signed_headers");
+    w.begin_array();
+    for (const auto& s : d.signed_headers) w.string(s);
+    w.end_array();
+    w.key("notes");
+    notes_json(w, d.notes);
+    w.end_object();
   }
-  j["dkim_signatures"] = std::move(dk);
+  w.end_array();
 
-  json spf = json::array();
+  w.key("received_spf");
+  w.begin_array();
   for (const auto& s : rep.spf_fields) {
-    json e;
-    e["header_index"] = s.header_index;
-    e["result"] = str_or_null(s.result);
-    e["comment"] = str_or_null(s.comment);
-    e["client_ip"] = str_or_null(s.client_ip);
-    e["envelope_from"] = str_or_null(s.envelope_from);
-    e["helo"] = str_or_null(s.helo);
-    e["receiver"] = str_or_null(s.receiver);
-    e["identity"] = str_or_null(s.identity);
-    e["mechanism"] = str_or_null(s.mechanism);
-    e["hop"] = opt(s.hop);
-    e["tie"] = std::string(to_string(s.tie));
-    spf.push_back(std::move(e));
+    w.begin_object();
+    w.key("header_index");
+    w.number(s.header_index);
+    w.key("result");
+    w.string_or_null(s.result);
+    w.key("comment");
+    w.string_or_null(s.comment);
+    w.key("client_ip");
+    w.string_or_null(s.client_ip);
+    w.key("envelope_from");
+    w.string_or_null(s.envelope_from);
+    w.key("helo");
+    w.string_or_null(s.helo);
+    w.key("receiver");
+    w.string_or_null(s.receiver);
+    w.key("identity");
+    w.string_or_null(s.identity);
+    w.key("mechanism");
+    w.string_or_null(s.mechanism);
+    w.key("hop");
+    w.optional(s.hop);
+    w.key("tie");
+    w.literal(to_string(s.tie));
+    w.end_object();
   }
-  j["received_spf"] = std::move(spf);
+  w.end_array();
 
-  json verdicts = json::array();
+  w.key("verdicts");
+  w.begin_array();
   for (const auto& v : rep.verdicts) {
-    json e;
-    e["header_index"] = v.header_index;
-    e["field"] = str(v.field);
-    e["system"] = v.system;
-    e["summary"] = str(v.summary);
-    e["spam"] = opt(v.spam);
-    e["score"] = opt(v.score);
-    e["threshold"] = opt(v.threshold);
-    e["hop"] = opt(v.hop);
-    json items = json::array();
-    for (const auto& it : v.items) {
-      json x;
-      x["key"] = str(it.key);
-      x["value"] = str(it.value);
-      x["meaning"] = str_or_null(it.meaning);
-      items.push_back(std::move(x));
+    w.begin_object();
+    w.key("header_index");
+    w.number(v.header_index);
+    w.key("field");
+    w.string(v.field);
+    w.key("system");
+    w.literal(v.system);
+    w.key("summary");
+    w.string(v.summary);
+    w.key("spam");
+    if (v.spam) {
+      w.boolean(*v.spam);
+    } else {
+      w.null();
     }
-    e["items"] = std::move(items);
-    verdicts.push_back(std::move(e));
+    w.key("score");
+    w.optional(v.score);
+    w.key("threshold");
+    w.optional(v.threshold);
+    w.key("hop");
+    w.optional(v.hop);
+    w.key("items");
+    w.begin_array();
+    for (const auto& it : v.items) {
+      w.begin_object();
+      w.key("key");
+      w.string(it.key);
+      w.key("value");
+      w.string(it.value);
+      w.key("meaning");
+      w.string_or_null(it.meaning);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
   }
-  j["verdicts"] = std::move(verdicts);
-  return j;
+  w.end_array();
+  w.end_object();
+}
+
+nlohmann::ordered_json auth_to_json(const authentication_report& rep) {
+  std::string out;
+  json_writer w(out);
+  write_auth_json(w, rep);
+  return nlohmann::ordered_json::parse(out);
 }
 
 }  // namespace hopscope

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "hopscope/auth.hpp"
+#include "render/json_writer.hpp"
 
 namespace hopscope {
 
@@ -15,8 +16,11 @@ namespace hopscope {
 /// (origin first), as in the chain table.
 [[nodiscard]] std::string render_auth_text(const authentication_report& report, bool colour);
 
-/// The "auth" object. Every message string goes through to_valid_utf8(); hop indexes are
-/// 0-based indexes into "hops".
+/// The "auth" object, written into `w`. Every message string is made valid UTF-8 (invalid
+/// sequences become U+FFFD); hop indexes are 0-based indexes into "hops".
+void write_auth_json(detail::json_writer& w, const authentication_report& report);
+
+/// The same object as a document (for tests and callers that want one).
 [[nodiscard]] nlohmann::ordered_json auth_to_json(const authentication_report& report);
 
 }  // namespace hopscope

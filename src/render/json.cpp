@@ -1,239 +1,432 @@
 // JSON rendering. The schema is documented in docs/json-schema.md; keys listed there as stable
-// must not change. Every string from the message goes through to_valid_utf8(), so the output
-// is valid UTF-8 whatever the input bytes were (nlohmann's dump() would throw otherwise).
+// must not change. The document is streamed by detail::json_writer (no tree): every string
+// from the message is made valid UTF-8 as it is escaped (invalid sequences become U+FFFD), so
+// the output is valid UTF-8 whatever the input bytes were. The pretty form is the compact one
+// indented by nlohmann (not on the batch hot path).
 
 #include <nlohmann/json.hpp>
 
 #include "hopscope/render.hpp"
 #include "render/auth_render.hpp"
 #include "render/bounce_render.hpp"
+#include "render/json_writer.hpp"
 
 namespace hopscope {
 namespace {
 
-using json = nlohmann::ordered_json;
+using detail::json_writer;
 
-// Carries the "some input bytes were not UTF-8" flag through one rendering.
-struct json_context {
-  bool replaced = false;
-
-  json str(std::string_view s) {
-    bool r = false;
-    std::string v = to_valid_utf8(s, &r);
-    replaced |= r;
-    return json(std::move(v));
-  }
-  json str_or_null(std::string_view s) { return s.empty() ? json(nullptr) : str(s); }
-};
-
-json time_json(json_context& cx, const received_hop& r) {
-  if (!r.time) return nullptr;
-  const timestamp& t = *r.time;
-  json j;
-  j["raw"] = cx.str(r.date_text);
-  j["utc"] = format_utc(t.epoch, t.nanos);
-  j["epoch"] = t.epoch;
-  j["offset_minutes"] = t.offset_known() ? json(t.offset_minutes) : json(nullptr);
-  j["zone_rule"] = std::string(to_string(t.zone));
-  j["form"] = std::string(to_string(t.form));
-  return j;
-}
-
-json hop_json(json_context& cx, const hop& h, std::size_t index, bool is_origin) {
-  const received_hop& r = h.received;
-  json j;
-  j["index"] = index;
-  j["header_index"] = h.header_index;
-  json from;
-  from["helo"] = cx.str_or_null(r.helo);
-  from["rdns"] = cx.str_or_null(r.rdns);
-  from["ip"] = r.ip ? json(r.ip->to_string()) : json(nullptr);
-  from["ip_scope"] = r.ip ? json(std::string(to_string(h.scope))) : json(nullptr);
-  from["ip_source"] = std::string(to_string(r.ip_from));
-  from["token"] = cx.str_or_null(r.from_token);
-  from["ident"] = cx.str_or_null(r.ident);
-  from["rdns_unverified"] = r.rdns_unverified;
-  j["from"] = std::move(from);
-  json by;
-  by["host"] = cx.str_or_null(r.by_host);
-  by["ip"] = r.by_ip ? json(r.by_ip->to_string()) : json(nullptr);
-  j["by"] = std::move(by);
-  j["via"] = cx.str_or_null(r.via);
-  j["with"] = cx.str_or_null(r.with);
-  j["protocol"] = cx.str_or_null(r.protocol);
-  json tls;
-  tls["used"] = r.tls;
-  tls["version"] = cx.str_or_null(r.tls_version);
-  tls["cipher"] = cx.str_or_null(r.tls_cipher);
-  j["tls"] = std::move(tls);
-  j["authenticated"] = r.authenticated;
-  j["auth_detail"] = cx.str_or_null(r.auth_detail);
-  j["id"] = cx.str_or_null(r.id);
-  j["for"] = cx.str_or_null(r.for_addr);
-  j["envelope_from"] = cx.str_or_null(r.envelope_from);
-  j["time"] = time_json(cx, r);
-  j["date_without_semicolon"] = r.date_without_semicolon;
-  j["delay_seconds"] = h.delay_seconds ? json(*h.delay_seconds) : json(nullptr);
-  j["skew_seconds"] = h.skew_seconds ? json(*h.skew_seconds) : json(nullptr);
-  j["raw_delay_seconds"] = h.raw_delay_seconds ? json(*h.raw_delay_seconds) : json(nullptr);
-  j["adjusted_delay_seconds"] =
-      h.adjusted_delay_seconds ? json(*h.adjusted_delay_seconds) : json(nullptr);
-  j["adjusted_utc"] = h.adjusted_epoch ? json(format_utc(*h.adjusted_epoch)) : json(nullptr);
-  j["clock_suspect"] = h.clock_suspect;
-  j["clock_offset_seconds"] =
-      h.clock_offset_seconds ? json(*h.clock_offset_seconds) : json(nullptr);
-  j["origin"] = is_origin;
-  j["trust"] = std::string(to_string(h.trust));
-  json reasons = json::array();
-  for (const auto& why : h.trust_reasons) reasons.push_back(cx.str(why));
-  j["trust_reasons"] = std::move(reasons);
-  const hop_provenance& p = h.provenance;
-  j["provenance"] = {
-      {"helo", std::string(to_string(p.helo))}, {"rdns", std::string(to_string(p.rdns))},
-      {"ip", std::string(to_string(p.ip))},     {"by", std::string(to_string(p.by))},
-      {"date", std::string(to_string(p.date))}, {"convention", cx.str(p.convention)}};
-  j["convention"] = r.convention;
-  json notes = json::array();
-  for (const auto& d : r.diagnostics)
-    notes.push_back({{"code", d.code}, {"message", cx.str(d.message)}});
-  j["diagnostics"] = std::move(notes);
-  j["raw"] = cx.str(h.raw);
-  return j;
-}
-
-json hops_json(json_context& cx, const hop_chain& chain) {
-  json hops = json::array();
-  for (std::size_t i = 0; i < chain.hops.size(); ++i) {
-    hops.push_back(hop_json(cx, chain.hops[i], i, chain.origin == i));
-  }
-  return hops;
-}
-
-json report_json(json_context& cx, const analysis_report& report) {
-  json j;
-  j["source"] = cx.str(report.source);
-  if (report.mbox_index) j["mbox_index"] = *report.mbox_index;
-  const auto& s = report.summary;
-  json summary;
-  summary["from"] = cx.str_or_null(s.from);
-  summary["to"] = cx.str_or_null(s.to);
-  summary["subject"] = cx.str_or_null(s.subject);
-  summary["date"] = cx.str_or_null(s.date);
-  summary["date_utc"] =
-      s.date_time ? json(format_utc(s.date_time->epoch, s.date_time->nanos)) : json(nullptr);
-  summary["message_id"] = cx.str_or_null(s.message_id);
-  j["summary"] = std::move(summary);
-  const auto& chain = report.chain;
-  json hops = json::array();
-  for (std::size_t i = 0; i < chain.hops.size(); ++i) {
-    hops.push_back(hop_json(cx, chain.hops[i], i, chain.origin == i));
-  }
-  j["hops"] = std::move(hops);
-  j["origin_hop"] = chain.origin ? json(*chain.origin) : json(nullptr);
-  j["origin_ip"] = chain.origin && chain.hops[*chain.origin].received.ip
-                       ? json(chain.hops[*chain.origin].received.ip->to_string())
-                       : json(nullptr);
-  j["total_seconds"] = chain.total_seconds ? json(*chain.total_seconds) : json(nullptr);
-  j["raw_total_seconds"] = chain.raw_total_seconds ? json(*chain.raw_total_seconds) : json(nullptr);
-  {
-    json origin;
-    origin["hop"] = chain.origin ? json(*chain.origin) : json(nullptr);
-    origin["ip"] = j["origin_ip"];
-    origin["boundary_hop"] = chain.boundary ? json(*chain.boundary) : json(nullptr);
-    origin["claimed_origin_hop"] =
-        chain.claimed_origin ? json(*chain.claimed_origin) : json(nullptr);
-    origin["claimed_origin_ip"] =
-        chain.claimed_origin && chain.hops[*chain.claimed_origin].received.ip
-            ? json(chain.hops[*chain.claimed_origin].received.ip->to_string())
-            : json(nullptr);
-    json reasons = json::array();
-    for (const auto& r : chain.origin_reasons) reasons.push_back(cx.str(r));
-    origin["reasons"] = std::move(reasons);
-    json hints = json::array();
-    for (const auto& h : chain.hints) {
-      hints.push_back({{"field", cx.str(h.field)},
-                       {"value", cx.str(h.value)},
-                       {"ip", h.ip ? json(h.ip->to_string()) : json(nullptr)},
-                       {"ip_scope", h.ip ? json(std::string(to_string(h.scope))) : json(nullptr)}});
-    }
-    origin["hints"] = std::move(hints);
-    j["origin"] = std::move(origin);
-  }
-  json skews = json::array();
-  for (const auto& sk : chain.skews) {
-    json evidence = json::array();
-    for (const auto& e : sk.evidence) evidence.push_back(cx.str(e));
-    skews.push_back({{"suspect", sk.hop ? json(*sk.hop) : json("ambiguous")},
-                     {"hops", sk.hops},
-                     {"offset_seconds", sk.offset_seconds},
-                     {"confidence", sk.confidence},
-                     {"evidence", std::move(evidence)}});
-  }
-  j["clock_skew"] = std::move(skews);
-  json clocks = json::array();
-  for (const auto& c : chain.clocks) {
-    clocks.push_back({{"source", c.source},
-                      {"detail", cx.str_or_null(c.detail)},
-                      {"utc", format_utc(c.epoch)},
-                      {"epoch", c.epoch},
-                      {"after_hop", c.after_hop ? json(*c.after_hop) : json(nullptr)},
-                      {"used", c.used}});
-  }
-  j["clocks"] = std::move(clocks);
-  json findings = json::array();
-  for (const auto& f : chain.findings) {
-    findings.push_back({{"code", f.code},
-                        {"hop", f.hop ? json(*f.hop) : json(nullptr)},
-                        {"severity", std::string(to_string(f.level))},
-                        {"message", cx.str(f.message)}});
-  }
-  j["findings"] = std::move(findings);
-  json fixups = json::array();
-  for (const auto& f : report.fixups) {
-    fixups.push_back({{"code", f.code}, {"count", f.count}, {"message", f.message}});
-  }
-  j["fixups"] = std::move(fixups);
-  json diagnostics = json::array();
-  for (const auto& d : report.diagnostics) {
-    diagnostics.push_back({{"code", d.code}, {"message", cx.str(d.message)}});
-  }
-  j["diagnostics"] = std::move(diagnostics);
-  j["field_count"] = report.field_count;
-  j["auth"] = auth_to_json(report.auth);
-  if (report.bounce) {
-    json bounce = bounce_to_json(*report.bounce);
-    if (report.returned_chain) {
-      json returned;
-      returned["hops"] = hops_json(cx, *report.returned_chain);
-      const auto& rc = *report.returned_chain;
-      returned["last_hop"] = rc.hops.empty() ? json(nullptr) : json(rc.hops.size() - 1);
-      returned["last_by"] =
-          rc.hops.empty() ? json(nullptr) : cx.str_or_null(rc.hops.back().received.by_host);
-      bounce["returned_message"] = std::move(returned);
-    }
-    j["bounce"] = std::move(bounce);
+void ip_or_null(json_writer& w, const std::optional<ip_address>& ip) {
+  if (ip) {
+    w.literal(ip->to_string());
   } else {
-    j["bounce"] = nullptr;
+    w.null();
   }
-  return j;
+}
+
+void time_json(json_writer& w, const received_hop& r) {
+  if (!r.time) {
+    w.null();
+    return;
+  }
+  const timestamp& t = *r.time;
+  w.begin_object();
+  w.key("raw");
+  w.string(r.date_text);
+  w.key("utc");
+  w.literal(format_utc(t.epoch, t.nanos));
+  w.key("epoch");
+  w.number(t.epoch);
+  w.key("offset_minutes");
+  if (t.offset_known()) {
+    w.number(t.offset_minutes);
+  } else {
+    w.null();
+  }
+  w.key("zone_rule");
+  w.literal(to_string(t.zone));
+  w.key("form");
+  w.literal(to_string(t.form));
+  w.end_object();
+}
+
+void diagnostics_json(json_writer& w, const std::vector<diagnostic>& diagnostics) {
+  w.begin_array();
+  for (const auto& d : diagnostics) {
+    w.begin_object();
+    w.key("code");
+    w.literal(d.code);
+    w.key("message");
+    w.string(d.message);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void strings_json(json_writer& w, const std::vector<std::string>& strings) {
+  w.begin_array();
+  for (const auto& s : strings) w.string(s);
+  w.end_array();
+}
+
+void hop_json(json_writer& w, const hop& h, std::size_t index, bool is_origin) {
+  const received_hop& r = h.received;
+  w.begin_object();
+  w.key("index");
+  w.number(index);
+  w.key("header_index");
+  w.number(h.header_index);
+  w.key("from");
+  w.begin_object();
+  w.key("helo");
+  w.string_or_null(r.helo);
+  w.key("rdns");
+  w.string_or_null(r.rdns);
+  w.key("ip");
+  ip_or_null(w, r.ip);
+  w.key("ip_scope");
+  if (r.ip) {
+    w.literal(to_string(h.scope));
+  } else {
+    w.null();
+  }
+  w.key("ip_source");
+  w.literal(to_string(r.ip_from));
+  w.key("token");
+  w.string_or_null(r.from_token);
+  w.key("ident");
+  w.string_or_null(r.ident);
+  w.key("rdns_unverified");
+  w.boolean(r.rdns_unverified);
+  w.end_object();
+  w.key("by");
+  w.begin_object();
+  w.key("host");
+  w.string_or_null(r.by_host);
+  w.key("ip");
+  ip_or_null(w, r.by_ip);
+  w.end_object();
+  w.key("via");
+  w.string_or_null(r.via);
+  w.key("with");
+  w.string_or_null(r.with);
+  w.key("protocol");
+  w.string_or_null(r.protocol);
+  w.key("tls");
+  w.begin_object();
+  w.key("used");
+  w.boolean(r.tls);
+  w.key("version");
+  w.string_or_null(r.tls_version);
+  w.key("cipher");
+  w.string_or_null(r.tls_cipher);
+  w.end_object();
+  w.key("authenticated");
+  w.boolean(r.authenticated);
+  w.key("auth_detail");
+  w.string_or_null(r.auth_detail);
+  w.key("id");
+  w.string_or_null(r.id);
+  w.key("for");
+  w.string_or_null(r.for_addr);
+  w.key("envelope_from");
+  w.string_or_null(r.envelope_from);
+  w.key("time");
+  time_json(w, r);
+  w.key("date_without_semicolon");
+  w.boolean(r.date_without_semicolon);
+  w.key("delay_seconds");
+  w.optional(h.delay_seconds);
+  w.key("skew_seconds");
+  w.optional(h.skew_seconds);
+  w.key("raw_delay_seconds");
+  w.optional(h.raw_delay_seconds);
+  w.key("adjusted_delay_seconds");
+  w.optional(h.adjusted_delay_seconds);
+  w.key("adjusted_utc");
+  if (h.adjusted_epoch) {
+    w.literal(format_utc(*h.adjusted_epoch));
+  } else {
+    w.null();
+  }
+  w.key("clock_suspect");
+  w.boolean(h.clock_suspect);
+  w.key("clock_offset_seconds");
+  w.optional(h.clock_offset_seconds);
+  w.key("origin");
+  w.boolean(is_origin);
+  w.key("trust");
+  w.literal(to_string(h.trust));
+  w.key("trust_reasons");
+  strings_json(w, h.trust_reasons);
+  const hop_provenance& p = h.provenance;
+  w.key("provenance");
+  w.begin_object();
+  w.key("helo");
+  w.literal(to_string(p.helo));
+  w.key("rdns");
+  w.literal(to_string(p.rdns));
+  w.key("ip");
+  w.literal(to_string(p.ip));
+  w.key("by");
+  w.literal(to_string(p.by));
+  w.key("date");
+  w.literal(to_string(p.date));
+  w.key("convention");
+  w.string(p.convention);
+  w.end_object();
+  w.key("convention");
+  w.literal(r.convention);
+  w.key("diagnostics");
+  diagnostics_json(w, r.diagnostics);
+  w.key("raw");
+  w.string(h.raw);
+  w.end_object();
+}
+
+void hops_json(json_writer& w, const hop_chain& chain) {
+  w.begin_array();
+  for (std::size_t i = 0; i < chain.hops.size(); ++i) {
+    hop_json(w, chain.hops[i], i, chain.origin == i);
+  }
+  w.end_array();
+}
+
+// The client IP of hop `i` of `chain`, or null.
+void hop_ip_or_null(json_writer& w, const hop_chain& chain, const std::optional<std::size_t>& i) {
+  if (i && chain.hops[*i].received.ip) {
+    w.literal(chain.hops[*i].received.ip->to_string());
+  } else {
+    w.null();
+  }
+}
+
+void report_json(json_writer& w, const analysis_report& report) {
+  w.begin_object();
+  w.key("source");
+  w.string(report.source);
+  if (report.mbox_index) {
+    w.key("mbox_index");
+    w.number(*report.mbox_index);
+  }
+  const auto& s = report.summary;
+  w.key("summary");
+  w.begin_object();
+  w.key("from");
+  w.string_or_null(s.from);
+  w.key("to");
+  w.string_or_null(s.to);
+  w.key("subject");
+  w.string_or_null(s.subject);
+  w.key("date");
+  w.string_or_null(s.date);
+  w.key("date_utc");
+  if (s.date_time) {
+    w.literal(format_utc(s.date_time->epoch, s.date_time->nanos));
+  } else {
+    w.null();
+  }
+  w.key("message_id");
+  w.string_or_null(s.message_id);
+  w.end_object();
+  const auto& chain = report.chain;
+  w.key("hops");
+  hops_json(w, chain);
+  w.key("origin_hop");
+  w.optional(chain.origin);
+  w.key("origin_ip");
+  hop_ip_or_null(w, chain, chain.origin);
+  w.key("total_seconds");
+  w.optional(chain.total_seconds);
+  w.key("raw_total_seconds");
+  w.optional(chain.raw_total_seconds);
+
+  w.key("origin");
+  w.begin_object();
+  w.key("hop");
+  w.optional(chain.origin);
+  w.key("ip");
+  hop_ip_or_null(w, chain, chain.origin);
+  w.key("boundary_hop");
+  w.optional(chain.boundary);
+  w.key("claimed_origin_hop");
+  w.optional(chain.claimed_origin);
+  w.key("claimed_origin_ip");
+  hop_ip_or_null(w, chain, chain.claimed_origin);
+  w.key("reasons");
+  strings_json(w, chain.origin_reasons);
+  w.key("hints");
+  w.begin_array();
+  for (const auto& h : chain.hints) {
+    w.begin_object();
+    w.key("field");
+    w.string(h.field);
+    w.key("value");
+    w.string(h.value);
+    w.key("ip");
+    ip_or_null(w, h.ip);
+    w.key("ip_scope");
+    if (h.ip) {
+      w.literal(to_string(h.scope));
+    } else {
+      w.null();
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+
+  w.key("clock_skew");
+  w.begin_array();
+  for (const auto& sk : chain.skews) {
+    w.begin_object();
+    w.key("suspect");
+    if (sk.hop) {
+      w.number(*sk.hop);
+    } else {
+      w.literal("ambiguous");
+    }
+    w.key("hops");
+    w.begin_array();
+    for (const auto i : sk.hops) w.number(i);
+    w.end_array();
+    w.key("offset_seconds");
+    w.number(sk.offset_seconds);
+    w.key("confidence");
+    w.literal(sk.confidence);
+    w.key("evidence");
+    strings_json(w, sk.evidence);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("clocks");
+  w.begin_array();
+  for (const auto& c : chain.clocks) {
+    w.begin_object();
+    w.key("source");
+    w.literal(c.source);
+    w.key("detail");
+    w.string_or_null(c.detail);
+    w.key("utc");
+    w.literal(format_utc(c.epoch));
+    w.key("epoch");
+    w.number(c.epoch);
+    w.key("after_hop");
+    w.optional(c.after_hop);
+    w.key("used");
+    w.boolean(c.used);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("findings");
+  w.begin_array();
+  for (const auto& f : chain.findings) {
+    w.begin_object();
+    w.key("code");
+    w.literal(f.code);
+    w.key("hop");
+    w.optional(f.hop);
+    w.key("severity");
+    w.literal(to_string(f.level));
+    w.key("message");
+    w.string(f.message);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("fixups");
+  w.begin_array();
+  for (const auto& f : report.fixups) {
+    w.begin_object();
+    w.key("code");
+    w.literal(f.code);
+    w.key("count");
+    w.number(f.count);
+    w.key("message");
+    w.literal(f.message);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("diagnostics");
+  diagnostics_json(w, report.diagnostics);
+  w.key("field_count");
+  w.number(report.field_count);
+
+  // The auth and bounce sections make their strings valid UTF-8 too; as before the move to
+  // the streaming writer, only the sections above set invalid_utf8_replaced.
+  w.key("auth");
+  w.track_replacements(false);
+  write_auth_json(w, report.auth);
+  w.track_replacements(true);
+
+  w.key("bounce");
+  if (report.bounce) {
+    const std::string bounce =
+        bounce_to_json(*report.bounce)
+            .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    if (report.returned_chain) {
+      const auto& rc = *report.returned_chain;
+      w.reopen_object(bounce);
+      w.key("returned_message");
+      w.begin_object();
+      w.key("hops");
+      hops_json(w, rc);
+      w.key("last_hop");
+      if (rc.hops.empty()) {
+        w.null();
+      } else {
+        w.number(rc.hops.size() - 1);
+      }
+      w.key("last_by");
+      if (rc.hops.empty()) {
+        w.null();
+      } else {
+        w.string_or_null(rc.hops.back().received.by_host);
+      }
+      w.end_object();
+      w.end_object();
+    } else {
+      w.raw(bounce);
+    }
+  } else {
+    w.null();
+  }
+  w.key("invalid_utf8_replaced");
+  w.boolean(w.replaced_invalid_utf8());
+  w.end_object();
 }
 
 }  // namespace
 
 std::string render_json(const analysis_report& report, bool pretty) {
-  json_context cx;
-  json j = report_json(cx, report);
-  j["invalid_utf8_replaced"] = cx.replaced;
-  return j.dump(pretty ? 2 : -1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  out.reserve(8192);
+  json_writer w(out);
+  report_json(w, report);
+  if (!pretty) return out;
+  return nlohmann::ordered_json::parse(out).dump(2, ' ', false,
+                                                 nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string render_json_error(std::string_view source, std::string_view code,
                               std::string_view message) {
-  json_context cx;
-  json j;
-  j["source"] = cx.str(source);
-  j["error"] = {{"code", cx.str(code)}, {"message", cx.str(message)}};
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  json_writer w(out);
+  w.begin_object();
+  w.key("source");
+  w.string(source);
+  w.key("error");
+  w.begin_object();
+  w.key("code");
+  w.string(code);
+  w.key("message");
+  w.string(message);
+  w.end_object();
+  w.end_object();
+  return out;
 }
 
 }  // namespace hopscope

@@ -1,59 +1,91 @@
 #include "render/json_writer.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace hopscope::detail {
 namespace {
 
 constexpr char k_hex[] = "0123456789abcdef";
 
-// Length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlongs, no surrogates, nothing
-// above U+10FFFF), or 0 when the bytes there are not one.
-std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
+// 1: the byte must be escaped or starts a non-ASCII sequence; 0: copied as it is.
+struct special_table {
+  bool v[256] = {};
+  constexpr special_table() {
+    for (int c = 0; c < 0x20; ++c) v[c] = true;
+    for (int c = 0x80; c < 0x100; ++c) v[c] = true;
+    v[static_cast<unsigned char>('"')] = true;
+    v[static_cast<unsigned char>('\\')] = true;
+  }
+};
+constexpr special_table k_special;
+
+// The UTF-8 sequence at s[i] (s[i] >= 0x80), by the rules of to_valid_utf8() (RFC 3629: no
+// overlongs, no surrogates, nothing above U+10FFFF). Returns its length when valid; otherwise
+// 0, with `bad` set to the length of the maximal subpart (Unicode 3.9) to replace, >= 1.
+std::size_t utf8_length(std::string_view s, std::size_t i, std::size_t& bad) noexcept {
   const auto b0 = static_cast<unsigned char>(s[i]);
-  auto cont = [&](std::size_t k) {
-    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-  };
-  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if (b0 == 0xE0 && b1 < 0xA0) return 0;  // overlong
-    if (b0 == 0xED && b1 > 0x9F) return 0;  // surrogate
-    return 3;
+  std::size_t need = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    need = 1;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    need = 2;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    need = 3;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    bad = 1;
+    return 0;
   }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if (b0 == 0xF0 && b1 < 0x90) return 0;  // overlong
-    if (b0 == 0xF4 && b1 > 0x8F) return 0;  // above U+10FFFF
-    return 4;
+  std::size_t k = 1;
+  for (; k <= need; ++k) {
+    if (i + k >= s.size()) break;
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    const unsigned char min = k == 1 ? lo : 0x80;
+    const unsigned char max = k == 1 ? hi : 0xBF;
+    if (b < min || b > max) break;
   }
+  if (k > need) return need + 1;
+  bad = k;
   return 0;
 }
 
 }  // namespace
 
-void json_writer::append_escaped(std::string_view s) {
+void json_writer::number(double v) {
+  separator();
+  out_ += nlohmann::json(v).dump();
+}
+
+void json_writer::append_escaped(std::string_view s, bool track) {
   out_.reserve(out_.size() + s.size() + 2);
   out_ += '"';
+  const char* const data = s.data();
+  const std::size_t size = s.size();
   std::size_t i = 0;
-  while (i < s.size()) {
+  while (i < size) {
     // Copy the longest run of plain printable ASCII in one go.
     std::size_t j = i;
-    while (j < s.size()) {
-      const auto c = static_cast<unsigned char>(s[j]);
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-      ++j;
-    }
-    out_.append(s.data() + i, j - i);
+    while (j < size && !k_special.v[static_cast<unsigned char>(data[j])]) ++j;
+    out_.append(data + i, j - i);
     i = j;
-    if (i >= s.size()) break;
-    const auto c = static_cast<unsigned char>(s[i]);
+    if (i >= size) break;
+    const auto c = static_cast<unsigned char>(data[i]);
     if (c == '"' || c == '\\') {
       out_ += '\\';
       out_ += static_cast<char>(c);
       ++i;
     } else if (c < 0x20) {
       switch (c) {
+        case '\b':
+          out_ += "\\b";
+          break;
+        case '\f':
+          out_ += "\\f";
+          break;
         case '\n':
           out_ += "\\n";
           break;
@@ -70,13 +102,14 @@ void json_writer::append_escaped(std::string_view s) {
       }
       ++i;
     } else {
-      const std::size_t n = utf8_length(s, i);
+      std::size_t bad = 0;
+      const std::size_t n = utf8_length(s, i, bad);
       if (n == 0) {
-        out_ += "\xEF\xBF\xBD";  // U+FFFD for one invalid byte
-        replaced_ = true;
-        ++i;
+        out_ += "\xEF\xBF\xBD";  // U+FFFD for the maximal subpart
+        if (track) replaced_ = true;
+        i += bad;
       } else {
-        out_.append(s.data() + i, n);
+        out_.append(data + i, n);
         i += n;
       }
     }
