@@ -579,48 +579,70 @@ std::string header_block_at(std::string_view text, std::size_t offset, std::size
   return out;
 }
 
-std::size_t find_original_message(std::string_view text) noexcept {
-  std::size_t pos = 0;
-  std::size_t fallback = std::string_view::npos;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-    std::string_view line = text.substr(pos, end - pos);
-    std::size_t next = nl == std::string_view::npos ? text.size() : nl + 1;
-    if (line.size() < 200) {
+namespace {
+
+// The start of the first line (under 200 bytes) that holds a cut marker, or npos. Bounces are
+// read whole (up to 16 MiB), so this runs over every line: each line is lower-cased once into
+// a small buffer and searched with string_view::find (memchr-based) rather than with a
+// case-insensitive scan per marker.
+std::size_t first_cut_marker_line(std::string_view text) noexcept {
+  constexpr std::size_t k_max_line = 200;
+  std::array<char, k_max_line> lower{};
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t nl = text.find('\n', pos);
+    const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+    if (end - pos < k_max_line) {
+      for (std::size_t i = pos; i < end; ++i) lower[i - pos] = to_lower(text[i]);
+      const std::string_view line(lower.data(), end - pos);
       for (std::string_view m : k_cut_markers) {
-        if (ifind(line, m) == std::string_view::npos) continue;
-        // The header block starts at the first non-blank line after the marker, if that line
-        // is a field ("Return-path: <x@y>"); otherwise only a body follows.
-        std::size_t p = next;
-        int skipped = 0;
-        while (p < text.size() && skipped < 4) {
-          std::size_t e = text.find('\n', p);
-          if (e == std::string_view::npos) e = text.size();
-          std::string_view l = text.substr(p, e - p);
-          if (!trim(l).empty()) {
-            return is_header_field_line(l) ? p : std::string_view::npos;
-          }
-          p = e + 1;
-          ++skipped;
-        }
-        return std::string_view::npos;
+        if (line.find(m) != std::string_view::npos) return pos;
       }
     }
-    // No marker: a "Received:" or "Return-Path:" field at the start of a line, followed by
-    // more header lines, is where a copy of the original starts.
-    if (fallback == std::string_view::npos &&
-        (istarts_with(line, "received:") || istarts_with(line, "return-path:"))) {
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+  }
+  return std::string_view::npos;
+}
+
+// Where the returned message starts, given the cut marker line at `marker` (or npos).
+std::size_t original_message_start(std::string_view text, std::size_t marker) noexcept {
+  if (marker != std::string_view::npos) {
+    // The header block starts at the first non-blank line after the marker, if that line is a
+    // field ("Return-path: <x@y>"); otherwise only a body follows.
+    const std::size_t nl = text.find('\n', marker);
+    std::size_t p = nl == std::string_view::npos ? text.size() : nl + 1;
+    for (int skipped = 0; p < text.size() && skipped < 4; ++skipped) {
+      std::size_t e = text.find('\n', p);
+      if (e == std::string_view::npos) e = text.size();
+      const std::string_view l = text.substr(p, e - p);
+      if (!trim(l).empty()) return is_header_field_line(l) ? p : std::string_view::npos;
+      p = e + 1;
+    }
+    return std::string_view::npos;
+  }
+  // No marker: a "Received:" or "Return-Path:" field at the start of a line, followed by more
+  // header lines, is where a copy of the original starts.
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t nl = text.find('\n', pos);
+    const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+    const std::string_view line = text.substr(pos, end - pos);
+    const std::size_t next = nl == std::string_view::npos ? text.size() : nl + 1;
+    if (istarts_with(line, "received:") || istarts_with(line, "return-path:")) {
       std::size_t e = text.find('\n', next);
       std::string_view l2 =
           text.substr(next, (e == std::string_view::npos ? text.size() : e) - next);
       if (is_header_field_line(l2) || (!l2.empty() && (l2[0] == ' ' || l2[0] == '\t'))) {
-        fallback = pos;
+        return pos;
       }
     }
     pos = next;
   }
-  return fallback;
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::size_t find_original_message(std::string_view text) noexcept {
+  return original_message_start(text, first_cut_marker_line(text));
 }
 
 text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients) {
@@ -628,25 +650,13 @@ text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients)
   std::size_t cut = text.size();
   {
     // The end of the explanation: the cut marker line, else the fallback header start.
-    std::size_t pos = 0;
-    bool found = false;
-    while (pos < text.size() && !found) {
-      std::size_t nl = text.find('\n', pos);
-      std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-      std::string_view line = text.substr(pos, end - pos);
-      if (line.size() < 200) {
-        for (std::string_view m : k_cut_markers) {
-          if (ifind(line, m) != std::string_view::npos) {
-            cut = pos;
-            found = true;
-            break;
-          }
-        }
-      }
-      pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    const std::size_t marker = first_cut_marker_line(text);
+    out.original_offset = original_message_start(text, marker);
+    if (marker != std::string_view::npos) {
+      cut = marker;
+    } else if (out.original_offset != std::string_view::npos) {
+      cut = out.original_offset;
     }
-    out.original_offset = find_original_message(text);
-    if (!found && out.original_offset != std::string_view::npos) cut = out.original_offset;
   }
   std::string_view explanation = text.substr(0, cut);
 
