@@ -886,28 +886,6 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
       }
       if (!listed.empty()) recips = std::move(listed);
     }
-    if (recips.empty()) {
-      // Exim names failed recipients in a header: "X-Failed-Recipients: kijitora@example.jp".
-      if (auto i = top_header.find("X-Failed-Recipients")) {
-        std::string v = top_header.unfolded_value(*i);
-        std::size_t s = 0;
-        while (s < v.size() && recips.size() < limits.max_recipients) {
-          std::size_t c = v.find(',', s);
-          if (c == std::string::npos) c = v.size();
-          std::string a = bare_address(std::string_view(v).substr(s, c - s));
-          if (!a.empty()) {
-            bounce_recipient r;
-            r.recipient = a;
-            r.action = "failed";
-            r.status = find_status_in_text(text);
-            r.reply_code = find_reply_code_in_text(text);
-            r.status_from_text = true;
-            recips.push_back(std::move(r));
-          }
-          s = c + 1;
-        }
-      }
-    }
     bool coded = false;
     for (const bounce_recipient& r : recips) coded |= !r.status.empty() || !r.reply_code.empty();
     const bool weak = tb.mta == "generic_weak";
