@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "hopscope/address.hpp"
+#include "hopscope/header.hpp"
 #include "hopscope/probe.hpp"
 #include "probe/dns.hpp"
 #include "probe/net.hpp"
@@ -23,15 +24,6 @@ using probe_detail::resolver;
 
 constexpr unsigned k_max_parallel = 8;
 constexpr std::size_t k_max_addresses_per_name = 8;
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
 
 std::string canonical_ip(std::string_view ip) {
   const auto parsed = parse_ip(ip);

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "hopscope/header.hpp"  // iequals
+
 namespace hopscope::probe_detail {
 namespace {
 
@@ -79,15 +81,6 @@ void reply_reader::finish_line() {
 
 namespace hopscope {
 namespace {
-
-char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
 
 // Splits on spaces and tabs, at most `cap` words: a keyword line has few parameters, and a
 // hostile one must not make us allocate thousands of strings.
