@@ -19,7 +19,6 @@ namespace {
 
 constexpr int k_exit_ok = 0;
 constexpr int k_exit_failed = 1;  // some check failed (or a name did not resolve)
-constexpr int k_exit_usage = 2;
 
 struct probe_args {
   std::vector<std::string> targets;
