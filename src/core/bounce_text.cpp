@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -294,17 +295,37 @@ std::string lower_ascii(std::string_view s) {
   return out;
 }
 
+// Candidates for the first letter are found with memchr, once for each case, each position
+// advanced past the other: linear, and as fast as memchr on text without the letter. (A plain
+// byte loop here was the most expensive line of bounce reading.)
 std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) noexcept {
   if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
-  if (hay.size() < needle.size()) return std::string_view::npos;
-  const char first = needle[0];
-  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    if (to_lower(hay[i]) != first) continue;
+  if (hay.size() < needle.size() || from > hay.size() - needle.size()) {
+    return std::string_view::npos;
+  }
+  const std::size_t end = hay.size() - needle.size() + 1;  // candidates are below this
+  const char lower = needle[0];
+  const char upper = (lower >= 'a' && lower <= 'z') ? static_cast<char>(lower - 'a' + 'A') : lower;
+  auto next = [&](char c, std::size_t at) {
+    if (at >= end) return std::string_view::npos;
+    const void* p = std::memchr(hay.data() + at, c, end - at);
+    return p == nullptr ? std::string_view::npos
+                        : static_cast<std::size_t>(static_cast<const char*>(p) - hay.data());
+  };
+  std::size_t at_lower = next(lower, from);
+  std::size_t at_upper = upper == lower ? std::string_view::npos : next(upper, from);
+  for (;;) {
+    const std::size_t i = std::min(at_lower, at_upper);
+    if (i == std::string_view::npos) return i;
     std::size_t k = 1;
     while (k < needle.size() && to_lower(hay[i + k]) == needle[k]) ++k;
     if (k == needle.size()) return i;
+    if (i == at_lower) {
+      at_lower = next(lower, i + 1);
+    } else {
+      at_upper = next(upper, i + 1);
+    }
   }
-  return std::string_view::npos;
 }
 
 std::string_view trim(std::string_view s) noexcept {
@@ -661,8 +682,10 @@ text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients)
   std::string_view explanation = text.substr(0, cut);
 
   // Which software wrote it: the first strong marker, else the first generic one.
+  // Lower-cased once: about 50 phrases are looked for in it.
+  const std::string lowered = lower_ascii(explanation);
   for (const marker& m : k_markers) {
-    if (ifind(explanation, m.phrase) != std::string_view::npos) {
+    if (lowered.find(m.phrase) != std::string::npos) {
       if (m.strong) {
         out.mta = std::string(m.mta);
         break;
@@ -756,9 +779,9 @@ text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients)
     r.status_from_text = true;
     if (r.diagnostic.empty()) r.diagnostic = global_text.substr(0, k_max_diagnostic);
     char klass = !r.status.empty() ? r.status[0] : (!r.reply_code.empty() ? r.reply_code[0] : '5');
-    if (klass == '4' || ifind(explanation, "has been delayed") != std::string_view::npos ||
-        ifind(explanation, "will continue trying") != std::string_view::npos ||
-        ifind(explanation, "will retry") != std::string_view::npos) {
+    if (klass == '4' || lowered.find("has been delayed") != std::string::npos ||
+        lowered.find("will continue trying") != std::string::npos ||
+        lowered.find("will retry") != std::string::npos) {
       r.action = "delayed";
     } else if (klass == '2') {
       r.action = "delivered";

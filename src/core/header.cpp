@@ -66,18 +66,24 @@ std::string_view header_block::raw_value(std::size_t i) const noexcept {
 }
 
 std::string header_block::unfolded_value(std::size_t i) const {
-  const std::string_view raw = raw_value(i);
+  std::string_view raw = raw_value(i);
+  // Trimmed first (line breaks count as space here, as they do once removed), then copied a
+  // run at a time: most values are one line, and every Received field goes through here.
+  auto is_space = [](char c) { return is_wsp(c) || c == '\n' || c == '\r'; };
+  while (!raw.empty() && is_space(raw.front())) raw.remove_prefix(1);
+  while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
   std::string out;
   out.reserve(raw.size());
-  for (const char c : raw) {
+  std::size_t pos = 0;
+  while (pos < raw.size()) {
     // Unfolding (RFC 5322 2.2.3) removes the line break and keeps the WSP that follows it.
-    if (c == '\n' || c == '\r') continue;
-    out.push_back(c);
+    std::size_t end = pos;
+    while (end < raw.size() && raw[end] != '\n' && raw[end] != '\r') ++end;
+    out.append(raw.data() + pos, end - pos);
+    pos = end;
+    while (pos < raw.size() && (raw[pos] == '\n' || raw[pos] == '\r')) ++pos;
   }
-  std::size_t b = 0, e = out.size();
-  while (b < e && is_wsp(out[b])) ++b;
-  while (e > b && is_wsp(out[e - 1])) --e;
-  return out.substr(b, e - b);
+  return out;
 }
 
 std::optional<std::size_t> header_block::find(std::string_view field_name) const noexcept {

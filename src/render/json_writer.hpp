@@ -9,6 +9,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,10 +28,25 @@ class json_writer {
 
   /// An object key: our own ASCII literals only (never message text).
   void key(std::string_view k) {
-    separator();
-    out_ += '"';
-    out_ += k;
-    out_ += "\":";
+    // One append for the separator, the quoted key and the colon: a document has ~40 keys a
+    // hop, and each std::string append checks capacity and writes a terminator.
+    char buf[64];
+    if (k.size() > sizeof buf - 4) {
+      separator();
+      out_ += '"';
+      out_ += k;
+      out_ += "\":";
+    } else {
+      std::size_t n = 0;
+      if (!after_key_ && !first_) buf[n++] = ',';
+      buf[n++] = '"';
+      std::memcpy(buf + n, k.data(), k.size());
+      n += k.size();
+      buf[n++] = '"';
+      buf[n++] = ':';
+      out_.append(buf, n);
+      first_ = false;
+    }
     after_key_ = true;
   }
   /// A string from the message: invalid UTF-8 is replaced and counted in
