@@ -28,6 +28,15 @@ class mbox_splitter {
     max_message_bytes_ = max_message_bytes;
   }
 
+  /// Hand over the whole message (as keep_bodies() does) only for the messages whose header
+  /// block `wanted(header)` accepts when it ends: a batch keeps the bodies of possible bounces
+  /// only, which need theirs, and still holds one header block for any other message.
+  void keep_bodies_when(std::function<bool(std::string_view header)> wanted,
+                        std::size_t max_message_bytes) {
+    body_wanted_ = std::move(wanted);
+    max_message_bytes_ = max_message_bytes;
+  }
+
   void feed(std::string_view chunk);
   /// Ends the stream: flushes the last message.
   void finish();
@@ -47,6 +56,8 @@ class mbox_splitter {
   bool previous_blank_ = true;  // the stream start counts as after a blank line
   std::size_t index_ = 0;
   bool keep_bodies_ = false;
+  std::function<bool(std::string_view)> body_wanted_;
+  bool keep_this_body_ = false;  // keep_bodies_, or body_wanted_ said yes for this message
   std::size_t max_message_bytes_ = 0;
 };
 

@@ -28,6 +28,7 @@
 
 #include "cli/csv_output.hpp"
 #include "cli/summary.hpp"
+#include "hopscope/dsn.hpp"
 #include "hopscope/mbox.hpp"
 
 namespace hopscope::cli {
@@ -44,6 +45,9 @@ constexpr std::size_t k_write_batch = 64u << 10;
 // many records are ready (or when nothing else is left to do), the producer once the
 // in-flight slots are down to half.
 constexpr std::size_t k_wake_batch = 8;
+// The most of a possible bounce that is read for its body (the delivery-status part, the
+// returned message).
+constexpr std::size_t k_bounce_cap = 16u << 20;
 
 struct record {
   std::string text;  // rendered, ready to write
@@ -108,7 +112,6 @@ record pipeline::render_message(std::string_view bytes, const std::string& sourc
   options.whole_message = more == nullptr;
   analysis_report report = analyse_message(bytes, source, options);
   if (report.needs_whole_message && more != nullptr) {
-    constexpr std::size_t k_bounce_cap = 16u << 20;
     std::string whole(bytes);
     while (whole.size() < k_bounce_cap) {
       auto got =
@@ -238,6 +241,14 @@ void pipeline::process(slot& s) {
           if (!stopping()) push(s, render_message(header, entry.path, index));
         },
         config_.read.max_header_bytes);
+    // A possible bounce needs its body, as for a single file; other messages keep only
+    // their header block.
+    splitter.keep_bodies_when(
+        [this](std::string_view header) {
+          normalised_input in = normalise_input(header, config_.analyse.input);
+          return may_be_bounce(split_header_block(std::move(in.header), config_.analyse.header));
+        },
+        k_bounce_cap);
     splitter.feed(buf);
     while (!stopping()) {
       buf.clear();

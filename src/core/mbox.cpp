@@ -59,6 +59,7 @@ void mbox_splitter::emit() {
   header_.clear();
   in_message_ = false;
   in_header_ = false;
+  keep_this_body_ = false;
 }
 
 void mbox_splitter::line(std::string_view text, bool complete) {
@@ -68,13 +69,14 @@ void mbox_splitter::line(std::string_view text, bool complete) {
     emit();
     in_message_ = true;
     in_header_ = true;
+    keep_this_body_ = keep_bodies_;
     previous_blank_ = false;
     return;
   }
   previous_blank_ = content.empty();
   if (!in_header_) {
     // Bodies are scanned for separators only, unless whole messages were asked for.
-    if (keep_bodies_ && in_message_ && header_.size() + text.size() + 1 <= max_message_bytes_) {
+    if (keep_this_body_ && in_message_ && header_.size() + text.size() + 1 <= max_message_bytes_) {
       header_.append(unquote_from(content));
       header_.push_back('\n');
     }
@@ -82,10 +84,12 @@ void mbox_splitter::line(std::string_view text, bool complete) {
   }
   if (content.empty()) {
     in_header_ = false;
-    if (keep_bodies_ && header_.size() < max_message_bytes_) header_.push_back('\n');
+    if (!keep_this_body_ && body_wanted_ && in_message_) keep_this_body_ = body_wanted_(header_);
+    if (keep_this_body_ && header_.size() < max_message_bytes_) header_.push_back('\n');
     return;
   }
-  if (header_.size() + text.size() + 1 <= (keep_bodies_ ? max_message_bytes_ : max_header_bytes_)) {
+  if (header_.size() + text.size() + 1 <=
+      (keep_this_body_ ? max_message_bytes_ : max_header_bytes_)) {
     header_.append(unquote_from(content));
     if (complete) header_.push_back('\n');
   }

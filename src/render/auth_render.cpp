@@ -518,6 +518,7 @@ nlohmann::ordered_json auth_to_json(const authentication_report& rep) {
   std::string out;
   json_writer w(out);
   write_auth_json(w, rep);
+  w.finish();
   return nlohmann::ordered_json::parse(out);
 }
 

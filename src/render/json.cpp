@@ -403,9 +403,9 @@ void report_json(json_writer& w, const analysis_report& report) {
 
 std::string render_json(const analysis_report& report, bool pretty) {
   std::string out;
-  out.reserve(8192);
   json_writer w(out);
   report_json(w, report);
+  w.finish();
   if (!pretty) return out;
   return nlohmann::ordered_json::parse(out).dump(2, ' ', false,
                                                  nlohmann::ordered_json::error_handler_t::replace);
@@ -426,6 +426,7 @@ std::string render_json_error(std::string_view source, std::string_view code,
   w.string(message);
   w.end_object();
   w.end_object();
+  w.finish();
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "render/json_writer.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace hopscope::detail {
@@ -57,64 +59,82 @@ std::size_t utf8_length(std::string_view s, std::size_t i, std::size_t& bad) noe
 
 void json_writer::number(double v) {
   separator();
-  out_ += nlohmann::json(v).dump();
+  put(nlohmann::json(v).dump());
+}
+
+void json_writer::grow(std::size_t n) {
+  out_.resize(std::max({out_.size() * 2, length_ + n, std::size_t{4096}}));
 }
 
 void json_writer::append_escaped(std::string_view s, bool track) {
-  out_.reserve(out_.size() + s.size() + 2);
-  out_ += '"';
+  put('"');
   const char* const data = s.data();
   const std::size_t size = s.size();
   std::size_t i = 0;
   while (i < size) {
-    // Copy the longest run of plain printable ASCII in one go.
-    std::size_t j = i;
-    while (j < size && !k_special.v[static_cast<unsigned char>(data[j])]) ++j;
-    out_.append(data + i, j - i);
-    i = j;
-    if (i >= size) break;
-    const auto c = static_cast<unsigned char>(data[i]);
-    if (c == '"' || c == '\\') {
-      out_ += '\\';
-      out_ += static_cast<char>(c);
-      ++i;
-    } else if (c < 0x20) {
-      switch (c) {
-        case '\b':
-          out_ += "\\b";
-          break;
-        case '\f':
-          out_ += "\\f";
-          break;
-        case '\n':
-          out_ += "\\n";
-          break;
-        case '\r':
-          out_ += "\\r";
-          break;
-        case '\t':
-          out_ += "\\t";
-          break;
-        default:
-          out_ += "\\u00";
-          out_ += k_hex[c >> 4];
-          out_ += k_hex[c & 0xF];
-      }
-      ++i;
-    } else {
-      std::size_t bad = 0;
-      const std::size_t n = utf8_length(s, i, bad);
-      if (n == 0) {
-        out_ += "\xEF\xBF\xBD";  // U+FFFD for the maximal subpart
-        if (track) replaced_ = true;
-        i += bad;
+    // A slice at a time, with room for its worst case (every byte "\u00xx"), so the loop
+    // writes through a pointer; the slice may end inside a UTF-8 sequence, which is read
+    // whole past it (at most 3 more bytes, each of them room for 6).
+    constexpr std::size_t k_slice = 4096;
+    const std::size_t stop = std::min(size, i + k_slice);
+    char* p = room((stop - i + 3) * 6);
+    while (i < stop) {
+      // Copy the longest run of plain printable ASCII in one go.
+      std::size_t j = i;
+      while (j < stop && !k_special.v[static_cast<unsigned char>(data[j])]) ++j;
+      std::memcpy(p, data + i, j - i);
+      p += j - i;
+      i = j;
+      if (i >= stop) break;
+      const auto c = static_cast<unsigned char>(data[i]);
+      if (c == '"' || c == '\\') {
+        *p++ = '\\';
+        *p++ = static_cast<char>(c);
+        ++i;
+      } else if (c < 0x20) {
+        *p++ = '\\';
+        switch (c) {
+          case '\b':
+            *p++ = 'b';
+            break;
+          case '\f':
+            *p++ = 'f';
+            break;
+          case '\n':
+            *p++ = 'n';
+            break;
+          case '\r':
+            *p++ = 'r';
+            break;
+          case '\t':
+            *p++ = 't';
+            break;
+          default:
+            *p++ = 'u';
+            *p++ = '0';
+            *p++ = '0';
+            *p++ = k_hex[c >> 4];
+            *p++ = k_hex[c & 0xF];
+        }
+        ++i;
       } else {
-        out_.append(data + i, n);
-        i += n;
+        std::size_t bad = 0;
+        const std::size_t n = utf8_length(s, i, bad);
+        if (n == 0) {
+          std::memcpy(p, "\xEF\xBF\xBD", 3);  // U+FFFD for the maximal subpart
+          p += 3;
+          if (track) replaced_ = true;
+          i += bad;
+        } else {
+          std::memcpy(p, data + i, n);
+          p += n;
+          i += n;
+        }
       }
     }
+    length_ = static_cast<std::size_t>(p - out_.data());
   }
-  out_ += '"';
+  put('"');
 }
 
 }  // namespace hopscope::detail

@@ -1,11 +1,16 @@
 #pragma once
-// A small streaming JSON writer for the batch hot path: it appends straight into one string,
+// A small streaming JSON writer for the batch hot path: it writes straight into one string,
 // makes every string valid UTF-8 as it escapes (each invalid sequence, taken as its maximal
 // subpart like to_valid_utf8(), becomes U+FFFD, and the writer remembers that it happened),
 // and allocates nothing per value. Its output is byte for byte what nlohmann's compact dump()
 // prints for the same document (same escapes: \b \f \n \r \t, other controls as \u00xx in
 // lower case, DEL and non-ASCII kept), so render_json() did not change when it moved here.
 // (nlohmann::json builds a tree first and cost more than the whole analysis of a message.)
+//
+// The string is grown ahead of the text and written through a cursor: a std::string append per
+// token (a capacity check, a memcpy call, a terminator) was most of the writer's time. So the
+// string holds spare bytes until finish() trims it: call finish() once, after the last value,
+// before the string is used.
 
 #include <charconv>
 #include <cstdint>
@@ -19,7 +24,12 @@ namespace hopscope::detail {
 
 class json_writer {
  public:
-  explicit json_writer(std::string& out) : out_(out) {}
+  explicit json_writer(std::string& out) : out_(out), length_(out.size()) {}
+  json_writer(const json_writer&) = delete;
+  json_writer& operator=(const json_writer&) = delete;
+
+  /// Trims the string to the text written. Call once, after the last value.
+  void finish() { out_.resize(length_); }
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -28,25 +38,15 @@ class json_writer {
 
   /// An object key: our own ASCII literals only (never message text).
   void key(std::string_view k) {
-    // One append for the separator, the quoted key and the colon: a document has ~40 keys a
-    // hop, and each std::string append checks capacity and writes a terminator.
-    char buf[64];
-    if (k.size() > sizeof buf - 4) {
-      separator();
-      out_ += '"';
-      out_ += k;
-      out_ += "\":";
-    } else {
-      std::size_t n = 0;
-      if (!after_key_ && !first_) buf[n++] = ',';
-      buf[n++] = '"';
-      std::memcpy(buf + n, k.data(), k.size());
-      n += k.size();
-      buf[n++] = '"';
-      buf[n++] = ':';
-      out_.append(buf, n);
-      first_ = false;
-    }
+    char* p = room(k.size() + 4);
+    if (!after_key_ && !first_) *p++ = ',';
+    *p++ = '"';
+    std::memcpy(p, k.data(), k.size());
+    p += k.size();
+    *p++ = '"';
+    *p++ = ':';
+    length_ = static_cast<std::size_t>(p - out_.data());
+    first_ = false;
     after_key_ = true;
   }
   /// A string from the message: invalid UTF-8 is replaced and counted in
@@ -72,9 +72,9 @@ class json_writer {
             std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
   void number(T v) {
     separator();
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, static_cast<std::size_t>(r.ptr - buf));
+    char* p = room(24);
+    const auto r = std::to_chars(p, p + 24, v);
+    length_ = static_cast<std::size_t>(r.ptr - out_.data());
   }
   /// A double exactly as nlohmann prints it (shortest round trip, ".0" for integral values,
   /// null for NaN and infinities).
@@ -89,23 +89,23 @@ class json_writer {
   }
   void boolean(bool v) {
     separator();
-    out_ += v ? "true" : "false";
+    put(v ? std::string_view("true") : std::string_view("false"));
   }
   void null() {
     separator();
-    out_ += "null";
+    put(std::string_view("null"));
   }
   /// Already-serialised JSON (a fragment another renderer produced).
   void raw(std::string_view json) {
     separator();
-    out_ += json;
+    put(json);
   }
   /// An object another renderer serialised, reopened: `json` is a whole object ("{...}"); its
   /// closing brace is dropped so more keys can follow. Close it with end_object().
   void reopen_object(std::string_view json) {
     separator();
     if (!json.empty() && json.back() == '}') json.remove_suffix(1);
-    out_ += json;
+    put(json);
     first_ = json.size() <= 1;  // "{": nothing inside yet
   }
 
@@ -114,13 +114,27 @@ class json_writer {
   void track_replacements(bool on) noexcept { tracking_ = on; }
 
  private:
+  // Room for `n` more bytes at the cursor; the string grows geometrically.
+  char* room(std::size_t n) {
+    if (out_.size() - length_ < n) grow(n);
+    return out_.data() + length_;
+  }
+  void grow(std::size_t n);
+  void put(char c) {
+    *room(1) = c;
+    ++length_;
+  }
+  void put(std::string_view s) {
+    std::memcpy(room(s.size()), s.data(), s.size());
+    length_ += s.size();
+  }
   void open(char c) {
     separator();
-    out_ += c;
+    put(c);
     first_ = true;
   }
   void close(char c) {
-    out_ += c;
+    put(c);
     first_ = false;
   }
   void separator() {
@@ -128,12 +142,13 @@ class json_writer {
       after_key_ = false;
       return;
     }
-    if (!first_) out_ += ',';
+    if (!first_) put(',');
     first_ = false;
   }
   void append_escaped(std::string_view s, bool track);
 
   std::string& out_;
+  std::size_t length_;  // bytes of out_ written; the rest is room
   bool first_ = true;
   bool after_key_ = false;
   bool replaced_ = false;

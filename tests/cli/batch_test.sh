@@ -37,6 +37,22 @@ exit_is $? 0 "mbox"
 ndjson_check "$work/out" "[x['mbox_index'] for x in d] == [0, 1, 2] and all(x['source'].endswith('box.mbox') for x in d)" "one record per message, with its index"
 ndjson_check "$work/out" "[x['summary']['subject'] for x in d] == ['first', 'second', 'third']" "messages split at From lines after blank lines"
 ndjson_check "$work/out" "d[1]['summary']['from'] == 'second@example.com'" "the second message's own header"
+# A bounce inside an mbox is read with its body, as the same bounce in its own file is; the
+# other messages of the mbox stay header-only.
+python3 - "$root/tests/data/bounces/lhost-postfix-01.eml" "$work/bounces.mbox" <<'PY'
+import sys
+bounce = open(sys.argv[1], 'rb').read().replace(b'\r\n', b'\n')
+quoted = b'\n'.join(b'>' + l if l.lstrip(b'>').startswith(b'From ') else l for l in bounce.split(b'\n'))
+with open(sys.argv[2], 'wb') as out:
+    out.write(b'From a@example.com Mon Jan  1 00:00:00 2001\nSubject: before\n\nbody\n\n')
+    out.write(b'From MAILER-DAEMON Mon Jan  1 00:00:01 2001\n' + quoted.rstrip(b'\n') + b'\n\n')
+    out.write(b'From c@example.com Mon Jan  1 00:00:02 2001\nSubject: after\n\nbody\n')
+PY
+"$bin" analyze --ndjson "$root/tests/data/bounces/lhost-postfix-01.eml" >"$work/single.out"
+"$bin" analyze --ndjson "$work/bounces.mbox" >"$work/out" 2>"$work/err"
+exit_is $? 0 "mbox with a bounce"
+ndjson_check "$work/out" "len(d) == 3 and d[0]['bounce'] is None and d[2]['bounce'] is None" "the plain messages around the bounce are not bounces"
+ndjson_check "$work/out" "d[1]['bounce'] is not None and d[1]['bounce']['recipients'] and d[1]['bounce'] == json.loads(open('$work/single.out').read())['bounce']" "the bounce in the mbox reads as the same bounce in its own file"
 "$bin" analyze --ndjson "$s/three-messages.mbox" >"$work/out"
 ndjson_check "$work/out" "len(d) == 3" "the sample mbox has three messages"
 

@@ -7,11 +7,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/bounce_text.hpp"
 #include "hopscope/chain.hpp"
 #include "hopscope/dsn.hpp"
 #include "hopscope/header.hpp"
@@ -398,6 +400,57 @@ TEST_CASE("mbox files of bounces split into messages", "[dsn][mbox]") {
   }
   CHECK(fields == 2);
   CHECK(messages[1].find("From here on") != std::string::npos);
+}
+
+TEST_CASE("ifind finds what a plain case-folding search finds", "[dsn][ifind]") {
+  // Against the obvious quadratic search, on text over a small alphabet so matches, near
+  // misses and overlaps are common; the needle is lower case, as every caller's is.
+  auto fold = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  auto naive = [&](std::string_view hay, std::string_view needle, std::size_t from) {
+    for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+      std::size_t k = 0;
+      while (k < needle.size() && fold(hay[i + k]) == needle[k]) ++k;
+      if (k == needle.size()) return i;
+    }
+    return std::string_view::npos;
+  };
+  std::mt19937 rng(7);
+  const std::string alphabet = "aAbB:-. 5";
+  std::uniform_int_distribution<std::size_t> letter(0, alphabet.size() - 1), len(0, 40);
+  for (int round = 0; round < 20000; ++round) {
+    std::string hay, needle;
+    for (std::size_t i = len(rng); i > 0; --i) hay += alphabet[letter(rng)];
+    for (std::size_t i = len(rng) % 5; i > 0; --i) needle += fold(alphabet[letter(rng)]);
+    const std::size_t from = hay.empty() ? 0 : len(rng) % (hay.size() + 2);
+    REQUIRE(hopscope::bounce_detail::ifind(hay, needle, from) == naive(hay, needle, from));
+  }
+  CHECK(hopscope::bounce_detail::ifind("Final-Recipient: x", "recipient:") == 6);
+  CHECK(hopscope::bounce_detail::ifind("abc", "abcd") == std::string_view::npos);
+}
+
+TEST_CASE("an mbox keeps the bodies of the messages a predicate picks", "[dsn][mbox]") {
+  const std::string box =
+      "From a@example.com Mon Jan  1 00:00:00 2001\nSubject: plain\n\nplain body\n\n"
+      "From MAILER-DAEMON Mon Jan  1 00:00:01 2001\nSubject: Undelivered Mail\n\n"
+      "bounce body\n>From a quoted line\n\n"
+      "From c@example.com Mon Jan  1 00:00:02 2001\nSubject: plain again\n\nlast body\n";
+  std::vector<std::string> messages;
+  hopscope::mbox_splitter splitter(
+      [&messages](std::size_t, std::string m) { messages.push_back(std::move(m)); });
+  std::vector<std::string> asked;
+  splitter.keep_bodies_when(
+      [&asked](std::string_view header) {
+        asked.emplace_back(header);
+        return header.find("Undelivered") != std::string_view::npos;
+      },
+      1u << 20);
+  splitter.feed(box);
+  splitter.finish();
+  REQUIRE(messages.size() == 3);
+  CHECK(asked.size() == 3);  // once per message, with its header block
+  CHECK(messages[0] == "Subject: plain\n");
+  CHECK(messages[1] == "Subject: Undelivered Mail\n\nbounce body\nFrom a quoted line\n\n");
+  CHECK(messages[2] == "Subject: plain again\n");
 }
 
 namespace {}  // namespace

@@ -1,0 +1,130 @@
+// The streaming JSON writer must print what nlohmann's compact dump() prints for the same
+// document, with every string first made valid UTF-8 by to_valid_utf8(): render_json() relies
+// on it, and the corpus NDJSON did not change when the writer replaced nlohmann.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+
+#include "hopscope/render.hpp"
+#include "render/json_writer.hpp"
+
+namespace {
+
+using hopscope::detail::json_writer;
+
+// Mostly printable ASCII, with runs of what needs care: quotes, backslashes, controls, valid
+// multi-byte UTF-8, and bytes that are not UTF-8 at all.
+std::string random_text(std::mt19937& rng, std::size_t length) {
+  static const std::string pieces[] = {"\"",
+                                       "\\",
+                                       "\n",
+                                       "\r",
+                                       "\t",
+                                       "\b",
+                                       "\f",
+                                       "\x01",
+                                       "\x1f",
+                                       "\x7f",
+                                       "\xC3\xA9",
+                                       "\xE2\x82\xAC",
+                                       "\xF0\x9F\x98\x80",
+                                       "\xC3",
+                                       "\xE2\x82",
+                                       "\xF0\x9F\x98",
+                                       "\xED\xA0\x80",
+                                       "\xC0\xAF",
+                                       "\xF5",
+                                       "\xFF",
+                                       "\x80"};
+  std::uniform_int_distribution<int> pick(0, 9);
+  std::uniform_int_distribution<int> ascii(0x20, 0x7e);
+  std::uniform_int_distribution<std::size_t> piece(0, std::size(pieces) - 1);
+  std::string s;
+  while (s.size() < length) {
+    if (pick(rng) == 0) {
+      s += pieces[piece(rng)];
+    } else {
+      s += static_cast<char>(ascii(rng));
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("json_writer strings match nlohmann's dump of the valid-UTF-8 text", "[json]") {
+  std::mt19937 rng(20261123);
+  std::uniform_int_distribution<std::size_t> length(0, 300);
+  for (int round = 0; round < 2000; ++round) {
+    // Some strings cross the writer's 4 KiB escaping slice, a multi-byte sequence included.
+    const std::size_t n = round % 50 == 0 ? 4090 + length(rng) * 30 : length(rng);
+    const std::string text = random_text(rng, n);
+    std::string out = "prefix:";
+    json_writer w(out);
+    w.begin_array();
+    w.string(text);
+    w.literal(text);
+    w.end_array();
+    w.finish();
+    bool replaced = false;
+    const std::string valid = hopscope::to_valid_utf8(text, &replaced);
+    const std::string expected = "prefix:" + nlohmann::json::array({valid, valid}).dump();
+    REQUIRE(out == expected);
+    CHECK(w.replaced_invalid_utf8() == replaced);
+  }
+}
+
+TEST_CASE("json_writer separators, nesting and numbers", "[json]") {
+  std::string out;
+  json_writer w(out);
+  w.begin_object();
+  w.key("a");
+  w.begin_array();
+  w.end_array();
+  w.key("b");
+  w.begin_object();
+  w.end_object();
+  w.key("c");
+  w.begin_array();
+  w.number(1);
+  w.begin_object();
+  w.key("d");
+  w.null();
+  w.end_object();
+  w.number(-7L);
+  w.end_array();
+  w.key("e");
+  w.boolean(true);
+  w.key("f");
+  w.number(2.5);
+  w.key("g");
+  w.number(3.0);
+  w.key("h");
+  w.optional(std::optional<int>{});
+  w.key("i");
+  w.reopen_object(R"({"x":1})");
+  w.key("y");
+  w.number(2);
+  w.end_object();
+  w.key("j");
+  w.raw("[1,2]");
+  w.end_object();
+  w.finish();
+  CHECK(out == R"({"a":[],"b":{},"c":[1,{"d":null},-7],"e":true,"f":2.5,"g":3.0,"h":null,)"
+               R"("i":{"x":1,"y":2},"j":[1,2]})");
+  CHECK(nlohmann::json::parse(out).dump() == out);
+}
+
+TEST_CASE("json_writer grows through long documents", "[json]") {
+  std::string out;
+  json_writer w(out);
+  w.begin_array();
+  for (int i = 0; i < 20000; ++i) w.number(i);
+  w.end_array();
+  w.finish();
+  const auto parsed = nlohmann::json::parse(out);
+  REQUIRE(parsed.size() == 20000);
+  CHECK(parsed.back() == 19999);
+  CHECK(out.size() == parsed.dump().size());  // no spare bytes left behind
+}
