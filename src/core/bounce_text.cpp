@@ -139,6 +139,19 @@ constexpr std::array<std::string_view, 18> k_cut_markers{
     "original message --",
 };
 
+// Every cut marker holds one of these words: a line without any of them is skipped after three
+// searches instead of eighteen.
+constexpr std::array<std::string_view, 3> k_cut_marker_words{"message", "mail", "body"};
+constexpr bool every_cut_marker_has_a_word() {
+  for (std::string_view m : k_cut_markers) {
+    bool has = false;
+    for (std::string_view w : k_cut_marker_words) has = has || m.find(w) != std::string_view::npos;
+    if (!has) return false;
+  }
+  return true;
+}
+static_assert(every_cut_marker_has_a_word(), "a new cut marker needs its word in the filter");
+
 // Labels before an address on a recipient line ("Recipient address: x@y").
 // Not "To:": Exchange 2003 echoes the original's "  To:      shironeko@example.com" above the
 // real list ("did not reach the following recipient(s):").
@@ -615,8 +628,12 @@ std::size_t first_cut_marker_line(std::string_view text) noexcept {
     if (end - pos < k_max_line) {
       for (std::size_t i = pos; i < end; ++i) lower[i - pos] = to_lower(text[i]);
       const std::string_view line(lower.data(), end - pos);
-      for (std::string_view m : k_cut_markers) {
-        if (line.find(m) != std::string_view::npos) return pos;
+      bool candidate = false;
+      for (std::string_view w : k_cut_marker_words) {
+        candidate = candidate || line.find(w) != std::string_view::npos;
+      }
+      for (std::size_t k = 0; candidate && k < k_cut_markers.size(); ++k) {
+        if (line.find(k_cut_markers[k]) != std::string_view::npos) return pos;
       }
     }
     pos = nl == std::string_view::npos ? text.size() : nl + 1;

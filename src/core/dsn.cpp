@@ -291,6 +291,18 @@ std::vector<mime_part> own_scan(const std::string& msg, const bounce_limits& lim
   return parts;
 }
 
+// Whether `line` holds "boundary=" in any case: found from its '=' signs, since most lines of
+// a body (base64 above all) have none, and this runs on every line of a bounce.
+bool has_boundary_parameter(std::string_view line) noexcept {
+  constexpr std::string_view k_name = "boundary";
+  for (std::size_t eq = line.find('='); eq != std::string_view::npos; eq = line.find('=', eq + 1)) {
+    if (eq >= k_name.size() && ifind(line.substr(eq - k_name.size(), k_name.size()), k_name) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Why mimetic must not see this message, or empty when it may.
 std::string mimetic_refusal(std::string_view msg, const bounce_limits& limits) {
   if (msg.size() > limits.max_mime_bytes) return "message larger than the MIME library cap";
@@ -308,14 +320,14 @@ std::string mimetic_refusal(std::string_view msg, const bounce_limits& limits) {
       if (!ct_has_boundary) return "a multipart Content-Type without a boundary";
       in_multipart_ct = false;
     }
-    if (ifind(line, "boundary=") != std::string_view::npos) {
+    if (has_boundary_parameter(line)) {
       if (++boundaries > limits.max_boundaries) return "too many MIME boundaries (deep nesting)";
       if (in_multipart_ct) ct_has_boundary = true;
     }
     if (line.size() >= 13 && ifind(line.substr(0, 13), "content-type:") == 0) {
       if (ifind(line, "multipart") != std::string_view::npos) {
         in_multipart_ct = true;
-        ct_has_boundary = ifind(line, "boundary=") != std::string_view::npos;
+        ct_has_boundary = has_boundary_parameter(line);
         // boundary="" is as bad as none.
         if (ifind(line, "boundary=\"\"") != std::string_view::npos) ct_has_boundary = false;
       }

@@ -5,6 +5,7 @@
 #include "hopscope/smtp_reply.hpp"
 
 #include <algorithm>
+#include <bitset>
 #include <string>
 
 #include "core/smtp_knowledge.hpp"
@@ -162,9 +163,35 @@ bool contains(std::string_view haystack, std::string_view needle) noexcept {
   return haystack.find(needle) != std::string_view::npos;
 }
 
+// Which byte pairs occur in a text, hashed into 4,096 bits: a needle with a pair the text
+// lacks cannot be in it. About 150 vendor needles are tried on every bounce diagnostic, and
+// most are absent; this rejects them without searching the text for each.
+class pair_filter {
+ public:
+  explicit pair_filter(std::string_view text) noexcept {
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) bits_.set(slot(text[i], text[i + 1]));
+  }
+  [[nodiscard]] bool may_contain(std::string_view needle) const noexcept {
+    for (std::size_t i = 0; i + 1 < needle.size(); ++i) {
+      if (!bits_.test(slot(needle[i], needle[i + 1]))) return false;
+    }
+    return true;
+  }
+
+ private:
+  static std::size_t slot(char a, char b) noexcept {
+    return (static_cast<unsigned char>(a) * 31u + static_cast<unsigned char>(b)) & 4095u;
+  }
+  std::bitset<4096> bits_;
+};
+
 // A needle ending in '#' must be followed by a digit (see vendor_pattern).
-bool needle_found(std::string_view lowered, std::string_view needle) noexcept {
+bool needle_found(std::string_view lowered, std::string_view needle,
+                  const pair_filter& pairs) noexcept {
   if (needle.empty()) return false;
+  if (!pairs.may_contain(needle.back() == '#' ? needle.substr(0, needle.size() - 1) : needle)) {
+    return false;
+  }
   if (needle.back() != '#') return contains(lowered, needle);
   needle.remove_suffix(1);
   std::size_t from = 0;
@@ -522,22 +549,24 @@ explanation explain_enhanced_status(const enhanced_status& status) {
 std::vector<vendor_match> match_vendor_diagnostics(std::string_view text) {
   std::vector<vendor_match> out;
   const std::string lowered = lower_copy(text);
+  const pair_filter pairs(lowered);
   std::vector<std::string_view> groups_done;
   for (const auto& p : detail::vendor_table()) {
     if (std::find(groups_done.begin(), groups_done.end(), p.group) != groups_done.end()) continue;
     bool excluded = false;
-    for (const auto n : p.none) excluded = excluded || (!n.empty() && needle_found(lowered, n));
+    for (const auto n : p.none)
+      excluded = excluded || (!n.empty() && needle_found(lowered, n, pairs));
     if (excluded) continue;
     std::string_view hit;
     for (const auto n : p.any) {
-      if (!n.empty() && needle_found(lowered, n)) {
+      if (!n.empty() && needle_found(lowered, n, pairs)) {
         hit = n;
         break;
       }
     }
     if (hit.empty()) continue;
     bool all = true;
-    for (const auto n : p.also) all = all && (n.empty() || needle_found(lowered, n));
+    for (const auto n : p.also) all = all && (n.empty() || needle_found(lowered, n, pairs));
     if (!all) continue;
     groups_done.push_back(p.group);
     vendor_match m;
