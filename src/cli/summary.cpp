@@ -29,13 +29,25 @@ std::string network_of(const ip_address& ip) {
   return net.to_string() + "/48";
 }
 
+// Largest count first; equal counts by name, so the order never depends on hashing.
+void by_count_then_name(std::vector<std::pair<std::string, std::uint64_t>>& v) {
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+}
+
 template <typename Map>
 std::vector<std::pair<std::string, std::uint64_t>> top(const Map& m, std::size_t n) {
   std::vector<std::pair<std::string, std::uint64_t>> v(m.begin(), m.end());
-  std::stable_sort(v.begin(), v.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  by_count_then_name(v);
   if (v.size() > n) v.resize(n);
   return v;
+}
+
+// A hashed map in key order, for output that must not depend on hashing.
+template <typename V>
+std::map<std::string, V> sorted(const std::unordered_map<std::string, V>& m) {
+  return std::map<std::string, V>(m.begin(), m.end());
 }
 
 std::string seconds_text(std::int64_t s) {
@@ -103,7 +115,7 @@ std::int64_t batch_summary::histogram::percentile(double p) const {
 }
 
 template <typename V>
-V& batch_summary::slot(std::map<std::string, V>& m, const std::string& key) {
+V& batch_summary::slot(counts<V>& m, const std::string& key) {
   auto it = m.find(key);
   if (it != m.end()) return it->second;
   if (m.size() >= k_max_keys) return m["(other)"];
@@ -146,8 +158,7 @@ std::string batch_summary::text() const {
   }
   std::vector<std::pair<std::string, std::uint64_t>> busiest;
   for (const auto& [k, v] : relays_) busiest.emplace_back(k, v.hops);
-  std::stable_sort(busiest.begin(), busiest.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  by_count_then_name(busiest);
   if (busiest.size() > 15) busiest.resize(15);
   if (!busiest.empty()) {
     out += "  delay per receiving relay (p50 / p90 / p99, log buckets):\n";
@@ -163,8 +174,7 @@ std::string batch_summary::text() const {
   for (const auto& [k, v] : relays_) {
     if (v.skews > 1) skewers.emplace_back(k, v.skews);
   }
-  std::stable_sort(skewers.begin(), skewers.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  by_count_then_name(skewers);
   if (!skewers.empty()) {
     out += "  relays whose stamps go backwards again and again:\n";
     for (std::size_t i = 0; i < skewers.size() && i < 15; ++i) {
@@ -181,7 +191,7 @@ std::string batch_summary::text() const {
                      total);
     }
   }
-  auto section = [&](const char* title, const std::map<std::string, std::uint64_t>& m) {
+  auto section = [&](const char* title, const counts<std::uint64_t>& m) {
     if (m.empty()) return;
     fmt::format_to(o, "  {}:\n", title);
     for (const auto& [k, v] : top(m, 10))
@@ -200,9 +210,9 @@ std::string batch_summary::json() const {
   j["messages"] = messages_;
   j["failed"] = failed_;
   j["hops"] = hops_;
-  j["failures"] = failures_;
+  j["failures"] = sorted(failures_);
   json relays = json::array();
-  for (const auto& [k, v] : relays_) {
+  for (const auto& [k, v] : sorted(relays_)) {
     relays.push_back({{"relay", k},
                       {"hops", v.hops},
                       {"skews", v.skews},
@@ -218,10 +228,10 @@ std::string batch_summary::json() const {
                    {"hops", tls_by_position_[i].second}});
   }
   j["tls_by_position"] = std::move(tls);
-  j["protocols"] = protocols_;
+  j["protocols"] = sorted(protocols_);
   j["origin_networks"] = top(origin_networks_, 50);
   j["sending_relays"] = top(sending_relays_, 50);
-  j["findings"] = findings_;
+  j["findings"] = sorted(findings_);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "hopscope/report.hpp"
@@ -54,17 +55,21 @@ class batch_summary {
     std::uint64_t hops = 0;
     std::uint64_t skews = 0;
   };
+  // Hashed, not ordered: the writer thread adds every record, and ordered maps of strings made
+  // that a noticeable share of a -j2 run. Output sorts what it prints.
   template <typename V>
-  V& slot(std::map<std::string, V>& m, const std::string& key);
+  using counts = std::unordered_map<std::string, V>;
+  template <typename V>
+  V& slot(counts<V>& m, const std::string& key);
 
   std::uint64_t messages_ = 0, failed_ = 0, hops_ = 0;
-  std::map<std::string, std::uint64_t> failures_;
-  std::map<std::string, relay_stat> relays_;
+  counts<std::uint64_t> failures_;
+  counts<relay_stat> relays_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> tls_by_position_;  // (tls, total)
-  std::map<std::string, std::uint64_t> protocols_;
-  std::map<std::string, std::uint64_t> origin_networks_;
-  std::map<std::string, std::uint64_t> sending_relays_;
-  std::map<std::string, std::uint64_t> findings_;
+  counts<std::uint64_t> protocols_;
+  counts<std::uint64_t> origin_networks_;
+  counts<std::uint64_t> sending_relays_;
+  counts<std::uint64_t> findings_;
 };
 
 }  // namespace hopscope::cli
