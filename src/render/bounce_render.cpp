@@ -13,8 +13,17 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-json str(std::string_view s) { return json(to_valid_utf8(s)); }
-json str_or_null(std::string_view s) { return s.empty() ? json(nullptr) : str(s); }
+// Strings from the message, made valid UTF-8, remembering whether any byte was replaced.
+struct valid_strings {
+  bool replaced = false;
+  json str(std::string_view s) {
+    bool r = false;
+    json j(to_valid_utf8(s, &r));
+    replaced = replaced || r;
+    return j;
+  }
+  json str_or_null(std::string_view s) { return s.empty() ? json(nullptr) : str(s); }
+};
 
 }  // namespace
 
@@ -81,7 +90,10 @@ std::string render_bounce_text(const bounce_report& report, bool colour) {
   return out;
 }
 
-json bounce_to_json(const bounce_report& report) {
+json bounce_to_json(const bounce_report& report, bool* replaced) {
+  valid_strings v;
+  auto str = [&v](std::string_view s) { return v.str(s); };
+  auto str_or_null = [&v](std::string_view s) { return v.str_or_null(s); };
   json j;
   j["kind"] = report.kind;
   j["reporting_mta"] = str_or_null(report.reporting_mta);
@@ -128,6 +140,7 @@ json bounce_to_json(const bounce_report& report) {
     notes.push_back({{"code", d.code}, {"message", str(d.message)}});
   }
   j["diagnostics"] = std::move(notes);
+  if (replaced != nullptr) *replaced = v.replaced;
   return j;
 }
 

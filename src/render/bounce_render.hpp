@@ -14,7 +14,9 @@ namespace hopscope {
 [[nodiscard]] std::string render_bounce_text(const bounce_report& report, bool colour);
 
 /// {"kind", "reporting_mta", "recipients": [...], ...}: the value of the report's "bounce" key.
-/// Every string from the message passes through to_valid_utf8().
-[[nodiscard]] nlohmann::ordered_json bounce_to_json(const bounce_report& report);
+/// Every string from the message passes through to_valid_utf8(); `replaced`, when given, is set
+/// to whether any of them had bytes replaced.
+[[nodiscard]] nlohmann::ordered_json bounce_to_json(const bounce_report& report,
+                                                    bool* replaced = nullptr);
 
 }  // namespace hopscope

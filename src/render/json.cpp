@@ -355,18 +355,18 @@ void report_json(json_writer& w, const analysis_report& report) {
   w.key("field_count");
   w.number(report.field_count);
 
-  // The auth and bounce sections make their strings valid UTF-8 too; as before the move to
-  // the streaming writer, only the sections above set invalid_utf8_replaced.
+  // The auth and bounce sections hold message text too: a byte replaced there sets
+  // invalid_utf8_replaced like one anywhere else.
   w.key("auth");
-  w.track_replacements(false);
   write_auth_json(w, report.auth);
-  w.track_replacements(true);
 
   w.key("bounce");
   if (report.bounce) {
+    bool bounce_replaced = false;
     const std::string bounce =
-        bounce_to_json(*report.bounce)
+        bounce_to_json(*report.bounce, &bounce_replaced)
             .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    if (bounce_replaced) w.note_replacement();
     if (report.returned_chain) {
       const auto& rc = *report.returned_chain;
       w.reopen_object(bounce);

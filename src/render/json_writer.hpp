@@ -53,7 +53,7 @@ class json_writer {
   /// replaced_invalid_utf8().
   void string(std::string_view s) {
     separator();
-    append_escaped(s, tracking_);
+    append_escaped(s, true);
   }
   /// A string or null when empty.
   void string_or_null(std::string_view s) {
@@ -110,8 +110,8 @@ class json_writer {
   }
 
   [[nodiscard]] bool replaced_invalid_utf8() const noexcept { return replaced_; }
-  /// Whether string() counts its replacements (on at the start).
-  void track_replacements(bool on) noexcept { tracking_ = on; }
+  /// A fragment written with raw() had bytes replaced (see bounce_to_json()).
+  void note_replacement() noexcept { replaced_ = true; }
 
  private:
   // Room for `n` more bytes at the cursor; the string grows geometrically.
@@ -152,7 +152,6 @@ class json_writer {
   bool first_ = true;
   bool after_key_ = false;
   bool replaced_ = false;
-  bool tracking_ = true;
 };
 
 }  // namespace hopscope::detail

@@ -3,7 +3,10 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "hopscope/render.hpp"
+#include "hopscope/report.hpp"
 
 // --- escaping ---
 
@@ -197,4 +200,32 @@ TEST_CASE("escaping is linear and handles large inputs", "[escape]") {
   bool replaced = false;
   CHECK(hopscope::to_valid_utf8(truncated, &replaced).size() == (1u << 18) * 4);
   CHECK(replaced);
+}
+
+// --- invalid_utf8_replaced covers every section ---
+
+TEST_CASE("invalid UTF-8 in the auth or bounce sections sets invalid_utf8_replaced",
+          "[escape][json]") {
+  const std::string clean_top =
+      "Received: from a.example (a.example [192.0.2.1]) by mx.example.net; "
+      "Mon, 1 Jan 2024 00:00:00 +0000\n";
+  auto flag = [](const std::string& message) {
+    const auto doc =
+        nlohmann::json::parse(hopscope::render_json(hopscope::analyse_message(message, "t")));
+    return doc.at("invalid_utf8_replaced").get<bool>();
+  };
+  // Control: the same messages with valid bytes do not set it.
+  CHECK_FALSE(flag(clean_top + "Authentication-Results: mx.example.net; spf=pass "
+                               "smtp.mailfrom=caf\xC3\xA9.example\n\nbody\n"));
+  CHECK(flag(clean_top + "Authentication-Results: mx.example.net; spf=pass "
+                         "smtp.mailfrom=caf\xE9.example\n\nbody\n"));
+  const std::string bounce_head =
+      "From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail Returned to Sender\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+      "--b\nContent-Type: message/delivery-status\n\n"
+      "Reporting-MTA: dns; mx.example.net\n\n"
+      "Final-Recipient: rfc822; user@example.org\nAction: failed\nStatus: 5.1.1\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 ";
+  CHECK_FALSE(flag(bounce_head + "unknown user\n\n--b--\n"));
+  CHECK(flag(bounce_head + "unknown \xFF user\n\n--b--\n"));
 }
