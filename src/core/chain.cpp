@@ -176,7 +176,7 @@ bool same_host_family(detail::org_cache& orgs, std::string_view a, std::string_v
   if (!looks_like_host(a) || !looks_like_host(b)) return false;
   if (iequals(a, b)) return true;
   const std::string& oa = orgs.of(a);
-  return !oa.empty() && oa == orgs.of(b);
+  return !oa.empty() && detail::org_family(oa) == detail::org_family(orgs.of(b));
 }
 
 // Continuity: the host that stamped hop `prev` ("by") should be the client of hop `next`.

@@ -30,6 +30,10 @@ class org_cache {
   std::unordered_map<std::string, std::string> entries_;  // lower-case host -> domain
 };
 
+/// The provider a registrable domain belongs to ("office365.com" -> "microsoft"), or the
+/// domain itself: one mail system under several domains is one organisation.
+[[nodiscard]] std::string_view org_family(std::string_view org) noexcept;
+
 void add_finding(hop_chain& chain, std::string code, std::optional<std::size_t> hop_index,
                  std::string message, severity level);
 

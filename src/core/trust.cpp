@@ -18,6 +18,34 @@
 namespace hopscope {
 namespace detail {
 
+// Providers that run one mail system under several registrable domains; the receiving side
+// of an Office 365 tenant is stamped by *.outlook.com, *.office365.com and
+// *.exchangelabs.com hosts alike (sample-2: "from DUZPR01CA0163.eurprd01.prod.exchangelabs.com
+// (2603:10a6:10:4b3::25) by ...PROD.OUTLOOK.COM").
+std::string_view org_family(std::string_view org) noexcept {
+  constexpr std::pair<std::string_view, std::string_view> k_families[] = {
+      {"outlook.com", "microsoft"},
+      {"office365.com", "microsoft"},
+      {"exchangelabs.com", "microsoft"},
+      {"microsoft.com", "microsoft"},
+      {"google.com", "google"},
+      {"googlemail.com", "google"},
+      {"gmail.com", "google"},
+      {"1e100.net", "google"},
+      {"yahoo.com", "yahoo"},
+      {"yahoodns.net", "yahoo"},
+      // iCloud mail: "by ci74p00im-qukt09090502.me.com" for From: ...@icloud.com
+      // (phishing_pot sample-539).
+      {"icloud.com", "apple"},
+      {"me.com", "apple"},
+      {"mac.com", "apple"},
+      {"apple.com", "apple"}};
+  for (const auto& [o, f] : k_families) {
+    if (o == org) return f;
+  }
+  return org;
+}
+
 const std::string& org_cache::of(std::string_view host) {
   std::string key(host);
   for (char& c : key) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -151,28 +179,6 @@ bool fetched(const received_hop& r) noexcept {
          r.convention == "fetchmail";
 }
 
-// Providers that run one mail system under several registrable domains; the receiving side
-// of an Office 365 tenant is stamped by *.outlook.com, *.office365.com and
-// *.exchangelabs.com hosts alike (sample-2: "from DUZPR01CA0163.eurprd01.prod.exchangelabs.com
-// (2603:10a6:10:4b3::25) by ...PROD.OUTLOOK.COM").
-std::string_view family(std::string_view org) noexcept {
-  constexpr std::pair<std::string_view, std::string_view> k_families[] = {
-      {"outlook.com", "microsoft"},
-      {"office365.com", "microsoft"},
-      {"exchangelabs.com", "microsoft"},
-      {"microsoft.com", "microsoft"},
-      {"google.com", "google"},
-      {"googlemail.com", "google"},
-      {"gmail.com", "google"},
-      {"1e100.net", "google"},
-      {"yahoo.com", "yahoo"},
-      {"yahoodns.net", "yahoo"}};
-  for (const auto& [o, f] : k_families) {
-    if (o == org) return f;
-  }
-  return org;
-}
-
 // The from clause names a host of another organisation than the by-host.
 bool foreign_name(org_cache& orgs, const received_hop& r) {
   for (const std::string_view n :
@@ -181,7 +187,7 @@ bool foreign_name(org_cache& orgs, const received_hop& r) {
     const std::string& a = orgs.of(n);
     if (a.empty()) continue;
     if (!is_name(r.by_host)) return true;
-    return family(a) != family(orgs.of(r.by_host));
+    return org_family(a) != org_family(orgs.of(r.by_host));
   }
   return false;
 }
@@ -219,7 +225,7 @@ void classify_trust(hop_chain& chain, const chain_options& options) {
   const received_hop& top = hops.back().received;
   if (is_name(top.by_host)) {
     const std::string& o = orgs.of(top.by_host);
-    if (!o.empty()) inside.orgs.insert(std::string(family(o)));
+    if (!o.empty()) inside.orgs.insert(std::string(org_family(o)));
   }
   for (std::size_t k = hops.size(); k-- > 0;) {
     const std::string& f = hops[k].received.for_addr;
@@ -228,7 +234,7 @@ void classify_trust(hop_chain& chain, const chain_options& options) {
     std::string dom = f.substr(at + 1);
     while (!dom.empty() && (dom.back() == '>' || dom.back() == ';')) dom.pop_back();
     const std::string& o = orgs.of(dom);
-    if (!o.empty()) inside.orgs.insert(std::string(family(o)));
+    if (!o.empty()) inside.orgs.insert(std::string(org_family(o)));
     break;
   }
 
@@ -309,7 +315,7 @@ void classify_trust(hop_chain& chain, const chain_options& options) {
     }
     if (!in && !name.empty()) {
       const std::string& o = orgs.of(name);
-      if (!o.empty() && inside.orgs.count(std::string(family(o))) != 0) {
+      if (!o.empty() && inside.orgs.count(std::string(org_family(o))) != 0) {
         in = true;
         why.push_back("client " + std::string(name) +
                       (name_claimed ? " (HELO, confirmed by the "
@@ -324,7 +330,7 @@ void classify_trust(hop_chain& chain, const chain_options& options) {
       // The host that stamped the hop below is now known to be on the receiving side.
       if (k > 0 && is_name(hops[k - 1].received.by_host)) {
         const std::string& o = orgs.of(hops[k - 1].received.by_host);
-        if (!o.empty()) inside.orgs.insert(std::string(family(o)));
+        if (!o.empty()) inside.orgs.insert(std::string(org_family(o)));
       }
       continue;
     }
@@ -348,7 +354,7 @@ void classify_trust(hop_chain& chain, const chain_options& options) {
                   "organisation");
     if (helo_refused && (covered_by(r.helo, trusted) ||
                          (!orgs.of(r.helo).empty() &&
-                          inside.orgs.count(std::string(family(orgs.of(r.helo)))) != 0))) {
+                          inside.orgs.count(std::string(org_family(orgs.of(r.helo)))) != 0))) {
       why.push_back("its HELO name " + r.helo + " and the line below (\"by " +
                     hops[k - 1].received.by_host + "\") are the client's own word, and " +
                     r.by_host +

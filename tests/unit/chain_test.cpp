@@ -224,3 +224,37 @@ TEST_CASE("the Date field's zone gets the findings a hop's does, as the sender's
     CHECK(date_finding(plain.chain, "zone_offset_out_of_range") == nullptr);
   }
 }
+
+TEST_CASE("one provider under several domains is one host family for continuity", "[chain]") {
+  // phishing_pot sample-539 (hops 3-4): Microsoft stamps "by GV2PEPF00000100.outlook.
+  // office365.com" and the next hop says "from GV2PEPF00000100.SWEP280.PROD.OUTLOOK.COM":
+  // the same server under two of Microsoft's domains, no break. A host of another provider
+  // in the same place still is one (reported as the line below the boundary contradicting it,
+  // since the top hop is the receiving side's).
+  const std::string top =
+      "Received: from GV2PEPF00000100.SWEP280.PROD.OUTLOOK.COM\n"
+      " (2603:10a6:144:1:0:1:0:c) by DS7PR19MB4486.namprd19.prod.outlook.com\n"
+      " (2603:10b6:5:2c7::20) with Microsoft SMTP Server (version=TLS1_2,\n"
+      " cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.6178.41; Wed, 29 Mar\n"
+      " 2023 21:05:49 +0000\n";
+  const std::string below =
+      "Received: from HE1EUR04FT035.eop-eur04.prod.protection.outlook.com\n"
+      " (2a01:111:f400:7e0d::200) by GV2PEPF00000100.outlook.office365.com\n"
+      " (2603:1026:900::3) with Microsoft SMTP Server (version=TLS1_2,\n"
+      " cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.6178.43 via Frontend\n"
+      " Transport; Wed, 29 Mar 2023 21:05:49 +0000\n";
+  const auto same = hopscope::analyse_message(top + below, "sample-539");
+  REQUIRE(same.chain.hops.size() == 2);
+  auto breaks = [](const hopscope::hop_chain& chain) {
+    return count_findings(chain, "chain_break", 1) +
+           count_findings(chain, "hop_contradicts_boundary", 0);
+  };
+  CHECK(breaks(same.chain) == 0);
+
+  std::string other = below;
+  other.replace(other.find("GV2PEPF00000100.outlook.office365.com"),
+                std::string("GV2PEPF00000100.outlook.office365.com").size(),
+                "relay.example-isp.net");
+  const auto broken = hopscope::analyse_message(top + other, "altered");
+  CHECK(breaks(broken.chain) == 1);
+}
