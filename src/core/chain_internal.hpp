@@ -21,13 +21,18 @@ void attribute_skew(hop_chain& chain, const chain_options& options,
 /// trust.cpp: internal/boundary/external per hop with reasons, the origin and its reasons.
 void classify_trust(hop_chain& chain, const chain_options& options);
 
-/// The registrable domain of a host, memoised per chain (libpsl is cheap, not free).
+/// The registrable domain of a host, memoised per chain (libpsl is cheap, not free). A chain
+/// names a handful of hosts, so the first few are kept in a list searched in order (no hashing,
+/// no lower-cased key); a forged chain of thousands of hops spills into a hash map, so a
+/// lookup never costs more than k_listed comparisons.
 class org_cache {
  public:
   const std::string& of(std::string_view host);
 
  private:
-  std::unordered_map<std::string, std::string> entries_;  // lower-case host -> domain
+  static constexpr std::size_t k_listed = 16;
+  std::vector<std::pair<std::string, std::string>> listed_;  // reserved: references stay valid
+  std::unordered_map<std::string, std::string> spilled_;     // lower-case host -> domain
 };
 
 /// The provider a registrable domain belongs to ("office365.com" -> "microsoft"), or the

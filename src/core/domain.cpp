@@ -2,6 +2,7 @@
 
 #include <libpsl.h>
 
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -32,11 +33,16 @@ bool plausible_host(std::string_view s) noexcept {
 }  // namespace
 
 std::string registrable_domain(std::string_view host) {
-  std::string h(host);
-  while (!h.empty() && h.back() == '.') h.pop_back();
-  for (auto& c : h) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  // Lower-cased on the stack: a host name is at most 253 bytes (plausible_host), and a cache
+  // hit then allocates nothing.
+  std::array<char, 254> buf;
+  if (host.empty() || host.size() >= buf.size()) return {};
+  for (std::size_t i = 0; i < host.size(); ++i) {
+    const char c = host[i];
+    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   }
+  const std::string_view h(buf.data(), host.size());
   if (!plausible_host(h) || context() == nullptr) return {};
   // libpsl's lookup was a third of the whole analysis in a batch profile; the same relays
   // (mx.google.com, *.outlook.com ...) come back message after message. One direct-mapped
@@ -49,15 +55,15 @@ std::string registrable_domain(std::string_view host) {
     std::string host, domain;
   };
   thread_local std::vector<slot> cache(k_slots);
-  const std::size_t hash = std::hash<std::string>{}(h);
+  const std::size_t hash = std::hash<std::string_view>{}(h);
   slot& s = cache[hash & (k_slots - 1)];
   if (s.used && s.hash == hash && s.host == h) return s.domain;
-  // libpsl answers with a pointer into `h`: copy it out before `h` moves.
-  const char* d = psl_registrable_domain(context(), h.c_str());
+  buf[h.size()] = '\0';  // libpsl takes a C string, and answers with a pointer into it
+  const char* d = psl_registrable_domain(context(), buf.data());
   s.domain = d != nullptr ? std::string(d) : std::string();
   s.hash = hash;
   s.used = true;
-  s.host = std::move(h);
+  s.host.assign(h);
   return s.domain;
 }
 

@@ -47,12 +47,18 @@ std::string_view org_family(std::string_view org) noexcept {
 }
 
 const std::string& org_cache::of(std::string_view host) {
-  std::string key(host);
-  for (char& c : key) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  auto it = entries_.find(key);
-  if (it != entries_.end()) return it->second;
+  for (const auto& [known, org] : listed_) {
+    if (iequals(known, host)) return org;
+  }
+  std::string key = lower(host);
+  if (listed_.size() < k_listed) {
+    if (listed_.empty()) listed_.reserve(k_listed);
+    std::string org = registrable_domain(key);
+    return listed_.emplace_back(std::move(key), std::move(org)).second;
+  }
+  if (auto it = spilled_.find(key); it != spilled_.end()) return it->second;
   std::string org = registrable_domain(key);
-  return entries_.emplace(std::move(key), std::move(org)).first->second;
+  return spilled_.emplace(std::move(key), std::move(org)).first->second;
 }
 
 }  // namespace detail
