@@ -898,8 +898,15 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
       }
       if (!listed.empty()) recips = std::move(listed);
     }
+    // A failure code: class 4 or 5. A success-looking number in a phishing text ("224", the
+    // rest of a sentence, phishing_pot sample-715) says nothing of a bounce.
+    auto failure_class = [](const std::string& code) {
+      return !code.empty() && (code[0] == '4' || code[0] == '5');
+    };
     bool coded = false;
-    for (const bounce_recipient& r : recips) coded |= !r.status.empty() || !r.reply_code.empty();
+    for (const bounce_recipient& r : recips) {
+      coded |= failure_class(r.status) || failure_class(r.reply_code);
+    }
     const bool weak = tb.mta == "generic_weak";
     // A bounce-like header alone is not enough (phishing mail fakes "postmaster"): it needs
     // a failure code, a bounce phrase, or a returned copy of the original message.

@@ -402,6 +402,20 @@ TEST_CASE("mbox files of bounces split into messages", "[dsn][mbox]") {
   CHECK(messages[1].find("From here on") != std::string::npos);
 }
 
+TEST_CASE("a postmaster sender with a success-looking number is not a bounce", "[dsn]") {
+  // phishing_pot sample-715: "From: Mashreq <postmaster@...>" and a body that names the
+  // recipient, in which a "224" was read as a reply code. Only a failure code (4xx/5xx, 4.x.x
+  // /5.x.x) counts with a bounce-like header and no MTA phrase; the control has one.
+  const std::string head =
+      "From: Mashreq <postmaster@mg.example.com>\nTo: victim@example.org\n"
+      "Subject: Urgent Update required on your account\n\n";
+  CHECK_FALSE(parse(head + "victim@example.org , Your KYC information is expiring TODAY.\n"
+                           "Ref 224 - update now.\n"));
+  const auto control = parse(head + "victim@example.org\n    550 5.1.1 mailbox unavailable\n");
+  REQUIRE(control);
+  CHECK(control->recipients.at(0).status == "5.1.1");
+}
+
 TEST_CASE("ifind finds what a plain case-folding search finds", "[dsn][ifind]") {
   // Against the obvious quadratic search, on text over a small alphabet so matches, near
   // misses and overlaps are common; the needle is lower case, as every caller's is.
