@@ -180,6 +180,14 @@ std::size_t address_at(std::string_view s) noexcept {
   // "x@y." at the end of a sentence: the dot is not part of the domain.
   while (i > at + 1 && s[i - 1] == '.') --i;
   std::string_view domain = s.substr(at + 1, i - at - 1);
+  // A domain is letters, digits, '-', '.', '_' (or UTF-8 for an internationalised one): raw
+  // ISO-2022-JP text has '@' among its 7-bit bytes ("\x1b$BAw?.@h%a!", sisimai
+  // lhost-ezweb-08), and that is no address.
+  for (const char c : domain) {
+    const bool ok =
+        is_alnum(c) || c == '-' || c == '.' || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+    if (!ok) return 0;
+  }
   if (domain.empty() || domain.find('.') == std::string_view::npos) {
     // "postmaster@localhost" style local domains are real but rare in bounces; a dotless
     // domain is more often "user@[ip]" cut by our delimiters, which we do not chase.

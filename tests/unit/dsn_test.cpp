@@ -416,6 +416,20 @@ TEST_CASE("a postmaster sender with a success-looking number is not a bounce", "
   CHECK(control->recipients.at(0).status == "5.1.1");
 }
 
+TEST_CASE("raw ISO-2022-JP text is not read as an address", "[dsn]") {
+  // sisimai lhost-ezweb-08: the notice is raw JIS, whose 7-bit bytes include '@'
+  // ("\x1b$BAw?.@h%a!" is part of a Japanese sentence). Only the real recipient is one.
+  const std::string text =
+      "\x1b$BAw?.@h%a!<%k%\"%I%l%9$,8+$D$+$i$J$$$+!\"\x1b(B\n"
+      "Each of the following recipients was rejected by a remote mail server.\n\n"
+      "    Recipient: <kijitora@example.com>\n"
+      "    >>> RCPT TO:<kijitora@example.com>\n"
+      "    <<< 550 5.1.1 unknown user\n";
+  const auto tb = hopscope::bounce_detail::parse_bounce_text(text, 100);
+  REQUIRE(tb.recipients.size() == 1);
+  CHECK(tb.recipients[0].recipient == "kijitora@example.com");
+}
+
 TEST_CASE("ifind finds what a plain case-folding search finds", "[dsn][ifind]") {
   // Against the obvious quadratic search, on text over a small alphabet so matches, near
   // misses and overlaps are common; the needle is lower case, as every caller's is.
