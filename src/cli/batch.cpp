@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -41,10 +42,12 @@ extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 constexpr std::size_t k_in_flight_per_job = 16;
 constexpr std::size_t k_max_records_per_slot = 256;  // an mbox worker waits beyond this
 constexpr std::size_t k_write_batch = 64u << 10;
-// Waking a thread costs more than analysing a small message: the writer is woken once this
-// many records are ready (or when nothing else is left to do), the producer once the
-// in-flight slots are down to half.
-constexpr std::size_t k_wake_batch = 8;
+// Waking a thread and a write() cost more than analysing a small message: the writer is woken
+// once this many records are ready (or when nothing else is left to do, or every 250 ms), the
+// producer once the in-flight slots are down to half. There are always at least four batches
+// in flight, so the workers never wait for the writer to catch up.
+constexpr std::size_t k_wake_batch = 64;
+constexpr std::size_t k_min_in_flight = 4 * k_wake_batch;
 // The most of a possible bounce that is read for its body (the delivery-status part, the
 // returned message).
 constexpr std::size_t k_bounce_cap = 16u << 20;
@@ -75,7 +78,8 @@ class pipeline {
                         std::optional<std::size_t> mbox_index, open_source* more = nullptr);
   record render_failure(const std::string& source, const source_error& e);
   bool stopping() const { return g_interrupted.load() || output_closed_.load(); }
-  bool writer_should_wake() const;  // with mutex_ held
+  bool batch_ready() const;  // with mutex_ held
+  bool writer_should_wake() const { return writer_waiting_ && batch_ready(); }
   bool flush(std::string& buf);
   void progress_line(bool final);
 
@@ -177,8 +181,11 @@ record pipeline::render_failure(const std::string& source, const source_error& e
   return r;
 }
 
-bool pipeline::writer_should_wake() const {
-  if (!writer_waiting_ || open_.empty()) return false;
+// Whether the writer has a batch worth a wake-up and a write(): waking a thread and writing
+// cost more than analysing a small message, so records are written k_wake_batch at a time
+// unless nothing else is coming soon.
+bool pipeline::batch_ready() const {
+  if (open_.empty()) return producer_done_;
   const slot& head = *open_.front();
   if (head.records.size() >= k_wake_batch) return true;  // an mbox streaming records
   if (!head.done) return false;
@@ -330,10 +337,7 @@ void pipeline::writer() {
   for (;;) {
     std::unique_lock lock(mutex_);
     writer_waiting_ = true;
-    output_cv_.wait_for(lock, std::chrono::milliseconds(250), [&] {
-      return (!open_.empty() && (!open_.front()->records.empty() || open_.front()->done)) ||
-             (producer_done_ && open_.empty());
-    });
+    output_cv_.wait_for(lock, std::chrono::milliseconds(250), [&] { return batch_ready(); });
     writer_waiting_ = false;
     if (open_.empty()) {
       if (producer_done_) break;
@@ -402,7 +406,7 @@ int pipeline::run(const std::vector<std::string>& inputs) {
   for (unsigned i = 0; i < jobs; ++i) workers.emplace_back([this] { worker(); });
   std::thread writer_thread([this] { writer(); });
 
-  max_open_ = k_in_flight_per_job * jobs + 8;
+  max_open_ = std::max(k_min_in_flight, k_in_flight_per_job * jobs + 8);
   expand_inputs(inputs, config_.walk, [&](input_entry entry) {
     std::unique_lock lock(mutex_);
     if (open_.size() >= max_open_ && !stopping()) {

@@ -28,22 +28,30 @@ std::string join(const std::string& dir, const std::string& name) {
   return dir + "/" + name;
 }
 
-// Sorted names of a directory's entries (without . and ..).
-tl::expected<std::vector<std::string>, source_error> list_dir(const std::string& path) {
+// One directory entry: its name, and whether readdir() already says it is a regular file
+// (d_type; DT_UNKNOWN on some file systems, which then costs an lstat()).
+struct dir_entry {
+  std::string name;
+  bool regular = false;
+  bool operator<(const dir_entry& other) const { return name < other.name; }
+};
+
+// A directory's entries (without . and ..), sorted by name.
+tl::expected<std::vector<dir_entry>, source_error> list_dir(const std::string& path) {
   DIR* dir = ::opendir(path.c_str());
   if (dir == nullptr) {
     const int err = errno;
     return tl::unexpected(errno_error(err, path));
   }
-  std::vector<std::string> names;
+  std::vector<dir_entry> entries;
   while (const dirent* e = ::readdir(dir)) {
     const std::string_view name = e->d_name;
     if (name == "." || name == "..") continue;
-    names.emplace_back(name);
+    entries.push_back(dir_entry{std::string(name), e->d_type == DT_REG});
   }
   ::closedir(dir);
-  std::sort(names.begin(), names.end());
-  return names;
+  std::sort(entries.begin(), entries.end());
+  return entries;
 }
 
 bool is_maildir(const std::string& path) {
@@ -67,7 +75,7 @@ bool walk_directory(const std::string& root, const walk_options& options,
   // Each frame holds the remaining entries of one directory, in reverse sorted order.
   struct frame {
     std::string dir;
-    std::vector<std::string> names;  // reversed, so pop_back() yields sorted order
+    std::vector<dir_entry> names;  // reversed, so pop_back() yields sorted order
     bool maildir_messages = false;
     bool maildir_root = false;
   };
@@ -87,13 +95,19 @@ bool walk_directory(const std::string& root, const walk_options& options,
       stack.pop_back();
       continue;
     }
-    const std::string name = std::move(top.names.back());
+    const dir_entry entry = std::move(top.names.back());
     top.names.pop_back();
+    const std::string& name = entry.name;
     // A Maildir's tmp/ holds messages still being delivered: never read them.
     if (top.maildir_root && name == "tmp") continue;
     const bool in_maildir = top.maildir_messages;
     const bool child_is_messages = top.maildir_root && (name == "cur" || name == "new");
     const std::string path = join(top.dir, name);
+    // A regular file needs no lstat(): the reader's fstat() checks it again after opening.
+    if (entry.regular) {
+      if (!emit(input_entry{path, std::nullopt, in_maildir})) return false;
+      continue;
+    }
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) {
       const int err = errno;  // vanished between readdir and lstat
