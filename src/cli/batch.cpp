@@ -72,7 +72,7 @@ class pipeline {
  private:
   void worker();
   void writer();
-  void process(slot& s);
+  void process(slot& s, const input_entry& entry);
   void push(slot& s, record r);
   record render_message(std::string_view bytes, const std::string& source,
                         std::optional<std::size_t> mbox_index, open_source* more = nullptr);
@@ -216,13 +216,23 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-void pipeline::process(slot& s) {
-  const input_entry& entry = s.entry;
+void pipeline::process(slot& s, const input_entry& entry) {
   if (entry.error) {
     push(s, render_failure(entry.path, *entry.error));
     return;
   }
   auto source = open_input(entry.path, config_.read);
+  if (!source && entry.listed && source.error().code == "is_a_directory") {
+    // A directory in a --files-from list: walked here, its messages in this slot and in
+    // order. (Lists name files almost always; a directory given as an argument is walked by
+    // the producer and spread over the workers.)
+    expand_inputs({entry.path}, config_.walk, [&](input_entry inner) {
+      if (stopping()) return false;
+      process(s, inner);
+      return true;
+    });
+    return;
+  }
   if (!source) {
     push(s, render_failure(entry.path, source.error()));
     return;
@@ -290,7 +300,7 @@ void pipeline::worker() {
       s = open_[next_work_++].get();
     }
     // Interrupted: drop slots not yet started, whole.
-    if (!stopping()) process(*s);
+    if (!stopping()) process(*s, s->entry);
     std::lock_guard lock(mutex_);
     s->done = true;
     if (writer_should_wake()) output_cv_.notify_one();
@@ -407,22 +417,25 @@ int pipeline::run(const std::vector<std::string>& inputs) {
   std::thread writer_thread([this] { writer(); });
 
   max_open_ = std::max(k_min_in_flight, k_in_flight_per_job * jobs + 8);
-  expand_inputs(inputs, config_.walk, [&](input_entry entry) {
-    std::unique_lock lock(mutex_);
-    if (open_.size() >= max_open_ && !stopping()) {
-      producer_waiting_ = true;
-      if (writer_should_wake()) output_cv_.notify_one();
-      space_cv_.wait(lock, [&] { return open_.size() < max_open_ || stopping(); });
-      producer_waiting_ = false;
-    }
-    if (stopping()) return false;
-    auto s = std::make_unique<slot>();
-    s->entry = std::move(entry);
-    open_.push_back(std::move(s));
-    ++enumerated_;
-    work_cv_.notify_one();
-    return true;
-  });
+  expand_inputs(
+      inputs, config_.walk,
+      [&](input_entry entry) {
+        std::unique_lock lock(mutex_);
+        if (open_.size() >= max_open_ && !stopping()) {
+          producer_waiting_ = true;
+          if (writer_should_wake()) output_cv_.notify_one();
+          space_cv_.wait(lock, [&] { return open_.size() < max_open_ || stopping(); });
+          producer_waiting_ = false;
+        }
+        if (stopping()) return false;
+        auto s = std::make_unique<slot>();
+        s->entry = std::move(entry);
+        open_.push_back(std::move(s));
+        ++enumerated_;
+        work_cv_.notify_one();
+        return true;
+      },
+      config_.first_listed);
   {
     std::lock_guard lock(mutex_);
     producer_done_ = true;

@@ -25,6 +25,7 @@ struct batch_config {
   analyse_options analyse{};
   read_options read{};
   walk_options walk{};
+  std::size_t first_listed = static_cast<std::size_t>(-1);  // inputs from --files-from start here
   /// `analyze --probe`: called once per analysed message (text and JSON output only); what it
   /// returns goes under the hop rows and into `hops[i].probe`.
   hop_annotator annotate;

@@ -107,6 +107,7 @@ int run_analyze(analyze_args args) {
     }
     auto listed = hopscope::cli::read_path_list(args.files_from, args.files_from_nul);
     if (!listed) return usage_error(listed.error().message);
+    config.first_listed = inputs.size();
     inputs.insert(inputs.end(), listed->begin(), listed->end());
   } else if (inputs.empty()) {
     inputs.push_back("-");

@@ -45,8 +45,8 @@ std::vector<std::pair<std::string, std::uint64_t>> top(const Map& m, std::size_t
 }
 
 // A hashed map in key order, for output that must not depend on hashing.
-template <typename V>
-std::map<std::string, V> sorted(const std::unordered_map<std::string, V>& m) {
+template <typename V, typename... Rest>
+std::map<std::string, V> sorted(const std::unordered_map<std::string, V, Rest...>& m) {
   return std::map<std::string, V>(m.begin(), m.end());
 }
 
@@ -115,11 +115,11 @@ std::int64_t batch_summary::histogram::percentile(double p) const {
 }
 
 template <typename V>
-V& batch_summary::slot(counts<V>& m, const std::string& key) {
+V& batch_summary::slot(counts<V>& m, std::string_view key) {
   auto it = m.find(key);
   if (it != m.end()) return it->second;
-  if (m.size() >= k_max_keys) return m["(other)"];
-  return m[key];
+  if (m.size() >= k_max_keys) key = "(other)";
+  return m.try_emplace(std::string(key)).first->second;
 }
 
 void batch_summary::add(const message_stats& st) {
@@ -132,7 +132,7 @@ void batch_summary::add(const message_stats& st) {
   hops_ += st.hops;
   for (std::size_t i = 0; i < st.hop_stats.size(); ++i) {
     const auto& h = st.hop_stats[i];
-    auto& relay = slot(relays_, h.relay.empty() ? std::string("(none)") : h.relay);
+    auto& relay = slot(relays_, h.relay.empty() ? std::string_view("(none)") : h.relay);
     ++relay.hops;
     if (h.delay >= 0 && i > 0) relay.delays.add(h.delay);
     if (h.skewed) ++relay.skews;
@@ -141,7 +141,7 @@ void batch_summary::add(const message_stats& st) {
       tls_by_position_[i].first += h.tls ? 1 : 0;
       ++tls_by_position_[i].second;
     }
-    ++slot(protocols_, h.protocol.empty() ? std::string("(none)") : h.protocol);
+    ++slot(protocols_, h.protocol.empty() ? std::string_view("(none)") : h.protocol);
   }
   if (!st.origin_network.empty()) ++slot(origin_networks_, st.origin_network);
   if (!st.sending_relay.empty()) ++slot(sending_relays_, st.sending_relay);

@@ -5,8 +5,10 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -57,10 +59,18 @@ class batch_summary {
   };
   // Hashed, not ordered: the writer thread adds every record, and ordered maps of strings made
   // that a noticeable share of a -j2 run. Output sorts what it prints.
+  // Looked up by string_view (no string built per hop: this runs in the writer thread for
+  // every hop of every message).
+  struct key_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
   template <typename V>
-  using counts = std::unordered_map<std::string, V>;
+  using counts = std::unordered_map<std::string, V, key_hash, std::equal_to<>>;
   template <typename V>
-  V& slot(counts<V>& m, const std::string& key);
+  V& slot(counts<V>& m, std::string_view key);
 
   std::uint64_t messages_ = 0, failed_ = 0, hops_ = 0;
   counts<std::uint64_t> failures_;

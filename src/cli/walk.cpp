@@ -157,8 +157,15 @@ bool walk_directory(const std::string& root, const walk_options& options,
 }  // namespace
 
 void expand_inputs(const std::vector<std::string>& inputs, const walk_options& options,
-                   const std::function<bool(input_entry)>& emit) {
-  for (const auto& input : inputs) {
+                   const std::function<bool(input_entry)>& emit, std::size_t first_listed) {
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::string& input = inputs[i];
+    if (i >= first_listed) {
+      input_entry entry{input, std::nullopt, false};
+      entry.listed = true;
+      if (!emit(std::move(entry))) return;
+      continue;
+    }
     struct stat st {};
     if (input != "-" && ::stat(input.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
       if (!walk_directory(input, options, emit)) return;

@@ -15,6 +15,10 @@ struct input_entry {
   std::string path;                   // what to open ("-" for stdin)
   std::optional<source_error> error;  // set when the entry is skipped (the run goes on)
   bool single_message = false;        // inside a Maildir: never an mbox
+  // From a --files-from list, and not stat()ed: a list names files by the thousand, and one
+  // path lookup each is enough (the reader's). If it turns out to be a directory, the worker
+  // that opened it walks it.
+  bool listed = false;
 };
 
 struct walk_options {
@@ -22,9 +26,11 @@ struct walk_options {
 };
 
 /// Calls `emit` for each entry, in a reproducible order (directory entries sorted by name,
-/// depth first, no recursion). Stops early when `emit` returns false.
+/// depth first, no recursion). Stops early when `emit` returns false. Inputs from index
+/// `first_listed` on came from --files-from: they are emitted as they are, marked `listed`.
 void expand_inputs(const std::vector<std::string>& inputs, const walk_options& options,
-                   const std::function<bool(input_entry)>& emit);
+                   const std::function<bool(input_entry)>& emit,
+                   std::size_t first_listed = static_cast<std::size_t>(-1));
 
 /// Reads a --files-from list: one path per line, or NUL-separated. "-" reads stdin.
 [[nodiscard]] tl::expected<std::vector<std::string>, source_error> read_path_list(

@@ -62,6 +62,11 @@ ndjson_check "$work/out" "len(d) == 1 and d[0]['source'] == '-' and len(d[0]['ho
 printf '%s\n' "$s/qmail-1997.eml" "$work/tree" >"$work/list"
 "$bin" analyze --ndjson --files-from "$work/list" >"$work/out"
 ndjson_check "$work/out" "len(d) == 4 and d[0]['source'].endswith('qmail-1997.eml')" "--files-from FILE"
+# A listed directory is walked by the worker that opens it (listed paths are not stat()ed by
+# the producer): the same records, in the same order, as the directory given as an argument.
+"$bin" analyze --ndjson -j2 "$s/qmail-1997.eml" "$work/tree" >"$work/args.out"
+"$bin" analyze --ndjson -j2 --files-from "$work/list" >"$work/out"
+if cmp -s "$work/out" "$work/args.out"; then ok; else fail "a listed directory differs from the same directory given as an argument"; fi
 printf '%s\0' "$s/qmail-1997.eml" "$s/clock-skew.eml" | "$bin" analyze --ndjson --files-from - -0 >"$work/out"
 ndjson_check "$work/out" "[x['source'].rsplit('/',1)[1] for x in d] == ['qmail-1997.eml', 'clock-skew.eml']" "--files-from - -0"
 "$bin" analyze --files-from - - </dev/null >/dev/null 2>&1
