@@ -3,6 +3,7 @@
 #include <libpsl.h>
 
 #include <array>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -28,6 +29,49 @@ bool plausible_host(std::string_view s) noexcept {
   }
   // An IPv4 address is all digits and dots.
   return s.find_first_not_of("0123456789.") != std::string_view::npos;
+}
+
+// Whether `suffix` (lower case, NUL-terminated) is a public suffix, remembered per thread. The
+// suffixes of relay names repeat far more than the names do: every *.prod.outlook.com host
+// asks about prod.outlook.com, outlook.com and com. One libpsl lookup costs thousands of
+// instructions.
+bool is_public_suffix_cached(const char* suffix, std::size_t size) {
+  constexpr std::size_t k_slots = 1024;  // a power of two
+  struct slot {
+    std::size_t hash = 0;
+    bool used = false;
+    bool is_public = false;
+    std::string suffix;
+  };
+  thread_local std::vector<slot> cache(k_slots);
+  const std::string_view key(suffix, size);
+  const std::size_t hash = std::hash<std::string_view>{}(key);
+  slot& s = cache[hash & (k_slots - 1)];
+  if (s.used && s.hash == hash && s.suffix == key) return s.is_public;
+  s.is_public = psl_is_public_suffix(context(), suffix) != 0;
+  s.hash = hash;
+  s.used = true;
+  s.suffix.assign(key);
+  return s.is_public;
+}
+
+// psl_registrable_domain() with its per-suffix questions remembered. Like libpsl, it asks from
+// the left, label by label, whether the rest is a public suffix (a rule like forgot.his.name
+// makes a longer name public while his.name is not): the registrable domain is the name just
+// before the first public one. The whole name is asked without the cache (it is new almost
+// every time), its suffixes through it. `host` is lower case and NUL-terminated;
+// tests/unit/domain_test.cpp checks the answers against psl_registrable_domain().
+const char* find_registrable(const char* host, std::size_t size) {
+  if (psl_is_public_suffix(context(), host) != 0) return nullptr;
+  const char* const end = host + size;
+  const char* regdom = host;
+  for (;;) {
+    const char* dot = static_cast<const char*>(std::memchr(regdom, '.', end - regdom));
+    if (dot == nullptr) return nullptr;  // no public suffix at all: cannot happen ("*" rule)
+    const char* next = dot + 1;
+    if (is_public_suffix_cached(next, end - next)) return regdom;
+    regdom = next;
+  }
 }
 
 }  // namespace
@@ -58,9 +102,9 @@ std::string registrable_domain(std::string_view host) {
   const std::size_t hash = std::hash<std::string_view>{}(h);
   slot& s = cache[hash & (k_slots - 1)];
   if (s.used && s.hash == hash && s.host == h) return s.domain;
-  buf[h.size()] = '\0';  // libpsl takes a C string, and answers with a pointer into it
-  const char* d = psl_registrable_domain(context(), buf.data());
-  s.domain = d != nullptr ? std::string(d) : std::string();
+  buf[h.size()] = '\0';  // libpsl takes a C string
+  const char* d = find_registrable(buf.data(), h.size());
+  s.domain = d != nullptr ? std::string(d, buf.data() + h.size() - d) : std::string();
   s.hash = hash;
   s.used = true;
   s.host.assign(h);
