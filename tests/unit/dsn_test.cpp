@@ -1,6 +1,7 @@
 // Bounce reading: golden files (tests/data/bounces/, see its README), hand-made DSNs, the
 // returned original message's chain, and hostile inputs that must stay bounded and
 // exception-free.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -428,6 +429,58 @@ TEST_CASE("raw ISO-2022-JP text is not read as an address", "[dsn]") {
   const auto tb = hopscope::bounce_detail::parse_bounce_text(text, 100);
   REQUIRE(tb.recipients.size() == 1);
   CHECK(tb.recipients[0].recipient == "kijitora@example.com");
+}
+
+// The bounce text is copied a run at a time between CRs and NULs: every kind of line end and
+// NULs anywhere (first byte, last byte, next to a CR) must read as the same report.
+TEST_CASE("CRLF, bare CR and NUL bytes in a bounce read as LF and spaces", "[dsn]") {
+  const std::string lf =
+      "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+      "Subject: Undelivered Mail Returned to Sender\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+      "--B\nContent-Type: text/plain\n\nThis is the mail system at host mx.example.org.\n\n"
+      "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+      "Final-Recipient: rfc822; kijitora@example.jp\nAction: failed\nStatus: 5.1.1\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 <kijitora@example.jp>: Recipient address rejected\n\n"
+      "--B\nContent-Type: text/rfc822-headers\n\n"
+      "Received: from a.example.net (a.example.net [192.0.2.1]) by mx.example.org\n"
+      "From: neko@example.net\nSubject: hello\n\n--B--\n";
+  // Everything the reading yields, as one string.
+  auto view = [](const std::optional<hopscope::bounce_report>& rep) {
+    if (!rep) return std::string("none");
+    std::string v = rep->kind + "|" + rep->mta + "|" + rep->reporting_mta + "|" +
+                    std::to_string(rep->status_fields) + "|" + rep->returned_headers;
+    for (const auto& r : rep->recipients) {
+      v += "|" + r.recipient + "|" + r.action + "|" + r.status + "|" + r.reply_code + "|" +
+           r.diagnostic;
+    }
+    return v;
+  };
+  const auto plain = parse(lf);
+  REQUIRE(plain);
+  REQUIRE(plain->recipients.size() == 1);
+  CHECK(plain->recipients[0].recipient == "kijitora@example.jp");
+  CHECK(plain->returned_headers.find("Subject: hello\n") != std::string::npos);
+  std::string cr = lf;
+  std::replace(cr.begin(), cr.end(), '\n', '\r');
+  CHECK(view(parse(with_crlf(lf))) == view(plain));
+  CHECK(view(parse(cr)) == view(plain));
+  // NULs in the explanation, next to a CR, in a diagnostic and as the last byte: replaced by
+  // spaces, counted, and the rest reads the same.
+  std::string with_nuls = with_crlf(lf);
+  const std::size_t at = with_nuls.find("This is");
+  with_nuls.insert(at, std::string("\0\0", 2));
+  with_nuls.insert(with_nuls.find("\r\n", at), std::string("\0", 1));
+  with_nuls.push_back('\0');
+  const std::size_t space = with_nuls.find("Recipient address");
+  with_nuls[space + 9] = '\0';  // read back as the space it replaces
+  const auto rep = parse(with_nuls);
+  CHECK(view(rep) == view(plain));
+  bool counted = false;
+  for (const auto& d : rep->diagnostics) {
+    if (d.code == "bounce_nul_bytes") counted = d.message.starts_with("5 NUL bytes");
+  }
+  CHECK(counted);
 }
 
 TEST_CASE("ifind finds what a plain case-folding search finds", "[dsn][ifind]") {
