@@ -2,6 +2,7 @@
 // Repairs the damage copy-paste does to a header block and finds where the header ends.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,5 +44,11 @@ struct normalised_input {
 /// normalise_input() sees the whole header block, or 0 if the header end is not in `bytes` yet.
 /// (With repair on, a blank line followed by more header-like fields does not end the block.)
 [[nodiscard]] std::size_t header_end_offset(std::string_view bytes, bool repair) noexcept;
+
+/// For streaming readers: normalise_input(bytes, options) when `bytes` hold the whole header
+/// block, nullopt while its end is not in them yet (where header_end_offset() answers 0). One
+/// pass over the header where header_end_offset() and then normalise_input() make two.
+[[nodiscard]] std::optional<normalised_input> normalise_if_complete(
+    std::string_view bytes, const input_options& options = {});
 
 }  // namespace hopscope

@@ -50,6 +50,12 @@ struct analyse_options {
 [[nodiscard]] analysis_report analyse_message(std::string_view bytes, std::string source,
                                               const analyse_options& options = {});
 
+/// analyse_message() of a header block already normalised (normalise_if_complete() in a
+/// streaming reader): as for options.whole_message false, a possible bounce sets
+/// needs_whole_message. Never throws except std::bad_alloc.
+[[nodiscard]] analysis_report analyse_normalised(normalised_input input, std::string source,
+                                                 const analyse_options& options = {});
+
 /// Completes a report that analyse_message() made from the header block alone and that set
 /// needs_whole_message: reads the bounce from `whole_message` (the same message, whole).
 /// The result is what analyse_message(whole_message, ...) gives, without redoing the chain and

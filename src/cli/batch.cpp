@@ -75,7 +75,8 @@ class pipeline {
   void process(slot& s, const input_entry& entry);
   void push(slot& s, record r);
   record render_message(std::string_view bytes, const std::string& source,
-                        std::optional<std::size_t> mbox_index, open_source* more = nullptr);
+                        std::optional<std::size_t> mbox_index, open_source* more = nullptr,
+                        std::optional<normalised_input> normalised = std::nullopt);
   record render_failure(const std::string& source, const source_error& e);
   bool stopping() const { return g_interrupted.load() || output_closed_.load(); }
   bool batch_ready() const;  // with mutex_ held
@@ -107,14 +108,18 @@ class pipeline {
 
 // `more`: the open file, when only its header block has been read so far. A bounce needs its
 // body (the delivery-status part, the returned message): it is read then, up to a cap, and
-// only for messages whose header says they may be one.
+// only for messages whose header says they may be one. `normalised`: the header block of
+// `bytes` as the reader already normalised it, if it did.
 record pipeline::render_message(std::string_view bytes, const std::string& source,
-                                std::optional<std::size_t> mbox_index, open_source* more) {
+                                std::optional<std::size_t> mbox_index, open_source* more,
+                                std::optional<normalised_input> normalised) {
   const std::string label =
       mbox_index ? source + ":" + std::to_string(*mbox_index) : source;  // unique per message
   analyse_options options = config_.analyse;
   options.whole_message = more == nullptr;
-  analysis_report report = analyse_message(bytes, source, options);
+  analysis_report report = normalised && more != nullptr
+                               ? analyse_normalised(std::move(*normalised), source, options)
+                               : analyse_message(bytes, source, options);
   if (report.needs_whole_message && more != nullptr) {
     std::string whole(bytes);
     while (whole.size() < k_bounce_cap) {
@@ -283,11 +288,13 @@ void pipeline::process(slot& s, const input_entry& entry) {
                              source_error{"no_header_fields", entry.path + ": empty mbox"}));
     return;
   }
-  if (auto done = source->read_header(buf, config_.read); !done) {
+  std::optional<normalised_input> normalised;
+  if (auto done = source->read_header(buf, config_.read, &normalised, config_.analyse.input);
+      !done) {
     push(s, render_failure(entry.path, done.error()));
     return;
   }
-  push(s, render_message(buf, entry.path, std::nullopt, &*source));
+  push(s, render_message(buf, entry.path, std::nullopt, &*source, std::move(normalised)));
 }
 
 void pipeline::worker() {

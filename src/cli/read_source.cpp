@@ -69,8 +69,9 @@ tl::expected<std::size_t, source_error> open_source::read_some(std::string& buf,
   }
 }
 
-tl::expected<void, source_error> open_source::read_header(std::string& buf,
-                                                          const read_options& options) {
+tl::expected<void, source_error> open_source::read_header(
+    std::string& buf, const read_options& options, std::optional<normalised_input>* normalised,
+    const input_options& input) {
   constexpr std::size_t k_chunk = 16384;
   // Look for the header end only when a blank line has arrived, and re-scan at most when the
   // buffer has doubled, so a long header costs linear time.
@@ -82,6 +83,10 @@ tl::expected<void, source_error> open_source::read_header(std::string& buf,
     if (!has_blank_line(buf, from)) return false;
     if (checked_at != 0 && buf.size() < 2 * checked_at) return false;
     checked_at = buf.size();
+    if (normalised != nullptr) {
+      *normalised = normalise_if_complete(buf, input);
+      return normalised->has_value();
+    }
     return header_end_offset(buf, options.repair) != 0;
   };
   if (!buf.empty() && complete()) return {};

@@ -4,9 +4,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <tl/expected.hpp>
+#include "hopscope/input.hpp"
 
 namespace hopscope::cli {
 
@@ -38,8 +40,12 @@ class open_source {
   [[nodiscard]] tl::expected<std::size_t, source_error> read_some(std::string& buf,
                                                                   std::size_t max);
   /// Reads until the header block is complete (or the cap, or the end), appending to `buf`.
-  [[nodiscard]] tl::expected<void, source_error> read_header(std::string& buf,
-                                                             const read_options& options);
+  /// With `normalised`, the check for the header's end is normalise_if_complete(), and its
+  /// result is kept there when it found the end (it stays empty when the cap or the end of the
+  /// input came first): the analysis then need not scan the header again.
+  [[nodiscard]] tl::expected<void, source_error> read_header(
+      std::string& buf, const read_options& options,
+      std::optional<normalised_input>* normalised = nullptr, const input_options& input = {});
   [[nodiscard]] const std::string& label() const noexcept { return label_; }
 
  private:

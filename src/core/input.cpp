@@ -399,18 +399,8 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
-}  // namespace
-
-normalised_input normalise_input(std::string_view bytes, const input_options& options) {
-  normalised_input result;
-  counts n;
-  // The header is a small part of a whole bounce message: reserve for a header, not the
-  // message (a multi-megabyte reservation costs page faults for nothing).
-  result.header.reserve(
-      std::min({bytes.size(), options.limits.max_header_bytes, std::size_t{64} << 10}) + 1);
-  const scan_result scanned =
-      scan(bytes, options.repair, options.limits.max_header_bytes, true, &result.header, n);
-  result.had_body = scanned.had_body;
+// The fixups a scan counted, as the report lists them.
+void add_fixups(normalised_input& result, const counts& n, const input_options& options) {
   auto& f = result.fixups;
   if (n.bom) add_fixup(f, "bom", 1, "removed a byte-order mark");
   if (n.crlf)
@@ -444,6 +434,40 @@ normalised_input normalise_input(std::string_view bytes, const input_options& op
     add_fixup(f, "header_truncated", 1,
               "the header block is larger than " + std::to_string(options.limits.max_header_bytes) +
                   " bytes; the rest was not read");
+}
+
+normalised_input start_normalised(std::string_view bytes, const input_options& options) {
+  normalised_input result;
+  // The header is a small part of a whole bounce message: reserve for a header, not the
+  // message (a multi-megabyte reservation costs page faults for nothing).
+  result.header.reserve(
+      std::min({bytes.size(), options.limits.max_header_bytes, std::size_t{64} << 10}) + 1);
+  return result;
+}
+
+}  // namespace
+
+normalised_input normalise_input(std::string_view bytes, const input_options& options) {
+  normalised_input result = start_normalised(bytes, options);
+  counts n;
+  const scan_result scanned =
+      scan(bytes, options.repair, options.limits.max_header_bytes, true, &result.header, n);
+  result.had_body = scanned.had_body;
+  add_fixups(result, n, options);
+  return result;
+}
+
+std::optional<normalised_input> normalise_if_complete(std::string_view bytes,
+                                                      const input_options& options) {
+  normalised_input result = start_normalised(bytes, options);
+  counts n;
+  // Not at the end of the input: the scan gives up (npos) wherever more bytes could change
+  // its reading, so an answer here is the one normalise_input() gives for the same bytes.
+  const scan_result scanned =
+      scan(bytes, options.repair, options.limits.max_header_bytes, false, &result.header, n);
+  if (scanned.end == std::string_view::npos) return std::nullopt;
+  result.had_body = scanned.had_body;
+  add_fixups(result, n, options);
   return result;
 }
 

@@ -50,13 +50,12 @@ void add_bounce(analysis_report& report, std::string_view whole_message, const h
   }
 }
 
-}  // namespace
-
-analysis_report analyse_message(std::string_view bytes, std::string source,
-                                const analyse_options& options) {
+// The analysis of a normalised header block; `whole_message`, when given, is the message it
+// came from, for a bounce to be read.
+analysis_report analyse_block(normalised_input input, std::optional<std::string_view> whole_message,
+                              std::string source, const analyse_options& options) {
   analysis_report report;
   report.source = std::move(source);
-  normalised_input input = normalise_input(bytes, options.input);
   report.fixups = std::move(input.fixups);
   const header_block block = split_header_block(std::move(input.header), options.header);
   report.field_count = block.size();
@@ -79,13 +78,27 @@ analysis_report analyse_message(std::string_view bytes, std::string source,
   report.auth = analyse_authentication(block, report.chain);
 
   if (may_be_bounce(block)) {
-    if (!options.whole_message) {
+    if (!whole_message) {
       report.needs_whole_message = true;
     } else {
-      add_bounce(report, bytes, block, options);
+      add_bounce(report, *whole_message, block, options);
     }
   }
   return report;
+}
+
+}  // namespace
+
+analysis_report analyse_message(std::string_view bytes, std::string source,
+                                const analyse_options& options) {
+  std::optional<std::string_view> whole;
+  if (options.whole_message) whole = bytes;
+  return analyse_block(normalise_input(bytes, options.input), whole, std::move(source), options);
+}
+
+analysis_report analyse_normalised(normalised_input input, std::string source,
+                                   const analyse_options& options) {
+  return analyse_block(std::move(input), std::nullopt, std::move(source), options);
 }
 
 void analyse_bounce(analysis_report& report, std::string_view whole_message,

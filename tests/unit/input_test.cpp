@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "hopscope/header.hpp"
 #include "hopscope/input.hpp"
@@ -155,6 +156,47 @@ TEST_CASE("header_end_offset never ends the header at the end of a read", "[inpu
     CHECK(hopscope::header_end_offset(crlf.substr(0, after_cr), repair) == 0);
     // With the blank line and a body the end is found, for LF and CRLF alike.
     CHECK(hopscope::header_end_offset(crlf + "\r\nBody\r\n", repair) == crlf.size() + 2);
+  }
+}
+
+// A batch reader normalises while it reads (normalise_if_complete) instead of asking
+// header_end_offset() and then normalising: at every cut of the bytes it must know the end
+// exactly when header_end_offset() does, and then give what normalise_input() gives.
+TEST_CASE("normalise_if_complete agrees with header_end_offset and normalise_input", "[input]") {
+  const std::string doubled = replace_all(k_clean, "\n", "\n\n");  // a double-spaced paste
+  const std::vector<std::pair<std::string, std::string>> inputs = {
+      {"LF", k_clean + "\nBody\n"},
+      {"CRLF", replace_all(k_clean + "\nBody\n", "\n", "\r\n")},
+      {"double-spaced paste", "\n\n" + doubled + "\n\nBody text, not a field\n"},
+      {"indented paste", "    " + replace_all(k_clean, "\n", "\n    ") + "\n\nBody\n"},
+      {"quoted paste", "> " + replace_all(k_clean, "\n", "\n> ") + "\n\nafter the quote\n"},
+      {"mbox line, NUL and no-break space",
+       "From jm@example.org Tue Aug 27 11:15:01 2002\n" +
+           replace_all(k_clean, "Subject:", std::string("Subject:\xC2\xA0x\0", 7)) + "\nBody\n"},
+  };
+  for (const auto& [name, bytes] : inputs) {
+    for (const bool repair : {true, false}) {
+      hopscope::input_options options;
+      options.repair = repair;
+      std::size_t complete_cuts = 0;
+      for (std::size_t cut = 0; cut <= bytes.size(); ++cut) {
+        const std::string_view prefix = std::string_view(bytes).substr(0, cut);
+        const auto streamed = hopscope::normalise_if_complete(prefix, options);
+        INFO(name << ", repair " << repair << ", " << cut << " bytes");
+        REQUIRE(streamed.has_value() == (hopscope::header_end_offset(prefix, repair) != 0));
+        if (!streamed) continue;
+        ++complete_cuts;
+        const auto whole = normalise_input(prefix, options);
+        REQUIRE(streamed->header == whole.header);
+        REQUIRE(streamed->had_body == whole.had_body);
+        REQUIRE(streamed->fixups.size() == whole.fixups.size());
+        for (std::size_t i = 0; i < whole.fixups.size(); ++i) {
+          CHECK(streamed->fixups[i].code == whole.fixups[i].code);
+          CHECK(streamed->fixups[i].count == whole.fixups[i].count);
+        }
+      }
+      CHECK(complete_cuts > 0);  // each input's end is found once its body has begun
+    }
   }
 }
 
