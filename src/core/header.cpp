@@ -4,6 +4,7 @@
 #include "hopscope/header.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -74,14 +75,20 @@ std::string header_block::unfolded_value(std::size_t i) const {
   while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
   std::string out;
   out.reserve(raw.size());
-  std::size_t pos = 0;
-  while (pos < raw.size()) {
+  const char* p = raw.data();
+  const char* const end = p + raw.size();
+  while (p < end) {
     // Unfolding (RFC 5322 2.2.3) removes the line break and keeps the WSP that follows it.
-    std::size_t end = pos;
-    while (end < raw.size() && raw[end] != '\n' && raw[end] != '\r') ++end;
-    out.append(raw.data() + pos, end - pos);
-    pos = end;
-    while (pos < raw.size() && (raw[pos] == '\n' || raw[pos] == '\r')) ++pos;
+    // Runs are found with memchr: normalise_input() leaves LF only, a caller's block may
+    // hold CR too.
+    const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+    const char* stop = lf != nullptr ? static_cast<const char*>(lf) : end;
+    if (const void* cr = std::memchr(p, '\r', static_cast<std::size_t>(stop - p))) {
+      stop = static_cast<const char*>(cr);
+    }
+    out.append(p, static_cast<std::size_t>(stop - p));
+    p = stop;
+    while (p < end && (*p == '\n' || *p == '\r')) ++p;
   }
   return out;
 }

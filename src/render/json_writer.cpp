@@ -88,8 +88,41 @@ void json_writer::number(double v) {
   put(nlohmann::json(v).dump());
 }
 
+namespace {
+// A buffer grown past this (for a huge bounce) is freed rather than kept.
+constexpr std::size_t k_max_kept = 1u << 20;
+// Writers nest (a report's writer, its authentication section's): a few spares are enough.
+constexpr std::size_t k_max_spares = 4;
+}  // namespace
+
+std::vector<json_writer::buffer>& json_writer::spares() {
+  thread_local std::vector<buffer> spare_buffers;
+  return spare_buffers;
+}
+
+json_writer::buffer json_writer::acquire() {
+  auto& pool = spares();
+  if (pool.empty()) return buffer{};
+  buffer b = std::move(pool.back());
+  pool.pop_back();
+  return b;
+}
+
+void json_writer::release(buffer spare) noexcept {
+  auto& pool = spares();
+  if (spare.capacity == 0 || spare.capacity > k_max_kept || pool.size() >= k_max_spares) return;
+  try {
+    pool.push_back(std::move(spare));
+  } catch (...) {  // no memory for the list: the buffer is freed instead
+  }
+}
+
 void json_writer::grow(std::size_t n) {
-  out_.resize(std::max({out_.size() * 2, length_ + n, std::size_t{4096}}));
+  const std::size_t capacity = std::max({buf_.capacity * 2, length_ + n, std::size_t{16384}});
+  auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+  if (length_ != 0) std::memcpy(bigger.get(), buf_.data.get(), length_);
+  buf_.data = std::move(bigger);
+  buf_.capacity = capacity;
 }
 
 void json_writer::append_escaped(std::string_view s, bool track) {
@@ -157,7 +190,7 @@ void json_writer::append_escaped(std::string_view s, bool track) {
         }
       }
     }
-    length_ = static_cast<std::size_t>(p - out_.data());
+    length_ = static_cast<std::size_t>(p - buf_.data.get());
   }
   put('"');
 }

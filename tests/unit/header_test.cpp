@@ -31,6 +31,22 @@ TEST_CASE("fields, folding and unfolding", "[header]") {
   CHECK(block.diagnostics().empty());
 }
 
+TEST_CASE("unfolding removes CRLF, CR and LF breaks and keeps the WSP after them", "[header]") {
+  // A caller's own block may keep CRLF (normalise_input() leaves LF only): the same Received
+  // field as above, folded with each kind of line break, unfolds to the same value.
+  const std::string want =
+      "from dogma.slashnull.org (dogma.slashnull.org [212.17.35.15]) by\t"
+      "mail.netnoteinc.com (Postfix) with ESMTP id 830E5115158 for <jm@netnoteinc.com>";
+  for (const std::string brk : {"\n", "\r\n", "\r"}) {
+    const auto block = split_header_block(
+        "Received: from dogma.slashnull.org (dogma.slashnull.org [212.17.35.15]) by" + brk +
+        "\tmail.netnoteinc.com (Postfix) with ESMTP id 830E5115158 for" + brk +
+        " <jm@netnoteinc.com>\n");
+    REQUIRE(block.size() == 1);
+    CHECK(block.unfolded_value(0) == want);
+  }
+}
+
 TEST_CASE("the last field is kept without a final newline", "[header]") {
   // mimetic 0.9.8 loses this field (DESIGN.md, traps).
   const auto block = split_header_block("To: a@example.com\nSubject: last");
