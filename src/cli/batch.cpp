@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "cli/csv_output.hpp"
+#include "cli/record_output.hpp"
 #include "cli/summary.hpp"
 #include "hopscope/dsn.hpp"
 #include "hopscope/mbox.hpp"
@@ -82,6 +83,7 @@ class pipeline {
   bool batch_ready() const;  // with mutex_ held
   bool writer_should_wake() const { return writer_waiting_ && batch_ready(); }
   bool flush(std::string& buf);
+  bool flush(record_output& out);
   void progress_line(bool final);
 
   const batch_config& config_;
@@ -314,6 +316,13 @@ void pipeline::worker() {
   }
 }
 
+bool pipeline::flush(record_output& out) {
+  if (out.flush()) return true;
+  output_closed_.store(true);  // EPIPE (| head) or a full disk: stop quietly
+  space_cv_.notify_all();
+  return false;
+}
+
 bool pipeline::flush(std::string& buf) {
   std::size_t done = 0;
   while (done < buf.size()) {
@@ -349,7 +358,7 @@ void pipeline::progress_line(bool final) {
 }
 
 void pipeline::writer() {
-  std::string out;
+  record_output out(STDOUT_FILENO);
   bool first_text = true;
   for (;;) {
     std::unique_lock lock(mutex_);
@@ -395,7 +404,7 @@ void pipeline::writer() {
         continue;
       }
       if (config_.format == output_format::text && !r.stats.failed) {
-        if (!first_text) out += '\n';
+        if (!first_text) out.add("\n");
         first_text = false;
       }
       if (config_.format == output_format::text && r.stats.failed) {
@@ -403,8 +412,8 @@ void pipeline::writer() {
         std::fputs(r.text.c_str(), stderr);
         continue;
       }
-      out += r.text;
-      if (out.size() >= k_write_batch) flush(out);
+      out.add(std::move(r.text));
+      if (out.queued_bytes() >= k_write_batch) flush(out);
     }
     // Nothing more ready right now: write what we have so a slow run shows progress and a
     // killed run leaves whole records.
