@@ -42,7 +42,11 @@ source_error errno_error(int err, const std::string& what) {
 }
 
 open_source::open_source(open_source&& other) noexcept
-    : fd_(other.fd_), owned_(other.owned_), label_(std::move(other.label_)) {
+    : fd_(other.fd_),
+      owned_(other.owned_),
+      label_(std::move(other.label_)),
+      size_(other.size_),
+      consumed_(other.consumed_) {
   other.fd_ = -1;
   other.owned_ = false;
 }
@@ -57,6 +61,7 @@ tl::expected<std::size_t, source_error> open_source::read_some(std::string& buf,
   constexpr std::size_t k_scratch = 64u << 10;
   thread_local std::unique_ptr<char[]> scratch(new char[k_scratch]);
   max = std::min(max, k_scratch);
+  if (consumed_ >= size_) return 0;
   for (;;) {
     const ssize_t got = ::read(fd_, scratch.get(), max);
     if (got < 0 && errno == EINTR) continue;
@@ -65,6 +70,7 @@ tl::expected<std::size_t, source_error> open_source::read_some(std::string& buf,
       return tl::unexpected(errno_error(err, label_));
     }
     buf.append(scratch.get(), static_cast<std::size_t>(got));
+    consumed_ += static_cast<std::uint64_t>(got);
     return static_cast<std::size_t>(got);
   }
 }
@@ -125,6 +131,7 @@ tl::expected<open_source, source_error> open_input(const std::string& path,
                                                         std::to_string(options.max_file_bytes) +
                                                         " bytes; see --max-size)"});
   }
+  source.set_size(static_cast<std::uint64_t>(st.st_size));
   return source;
 }
 

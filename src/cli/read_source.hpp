@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -36,7 +37,8 @@ class open_source {
   ~open_source();
 
   /// Reads up to `max` more bytes (64 KiB at most per call), appending to `buf`; 0 at the
-  /// end. Retries on EINTR.
+  /// end. Retries on EINTR. A regular file ends at the size it had when opened: the end is
+  /// known without one more read() (a syscall costs more than analysing a small header).
   [[nodiscard]] tl::expected<std::size_t, source_error> read_some(std::string& buf,
                                                                   std::size_t max);
   /// Reads until the header block is complete (or the cap, or the end), appending to `buf`.
@@ -47,11 +49,15 @@ class open_source {
       std::string& buf, const read_options& options,
       std::optional<normalised_input>* normalised = nullptr, const input_options& input = {});
   [[nodiscard]] const std::string& label() const noexcept { return label_; }
+  /// Sets the size fstat() gave, for read_some() to know the end by.
+  void set_size(std::uint64_t size) noexcept { size_ = size; }
 
  private:
   int fd_ = -1;
   bool owned_ = false;
   std::string label_;
+  std::uint64_t size_ = std::numeric_limits<std::uint64_t>::max();  // unknown: stdin
+  std::uint64_t consumed_ = 0;                                      // bytes read so far
 };
 
 /// The per-item error for a failed system call on `what` (stable codes: not_found,
