@@ -49,8 +49,11 @@ class open_source {
       std::string& buf, const read_options& options,
       std::optional<normalised_input>* normalised = nullptr, const input_options& input = {});
   [[nodiscard]] const std::string& label() const noexcept { return label_; }
-  /// Sets the size fstat() gave, for read_some() to know the end by.
-  void set_size(std::uint64_t size) noexcept { size_ = size; }
+  /// Sets the size fstat() gave, for read_some() to know the end by. 0 says nothing: files
+  /// under /proc are "empty" and yet have content.
+  void set_size(std::uint64_t size) noexcept {
+    if (size != 0) size_ = size;
+  }
 
  private:
   int fd_ = -1;
