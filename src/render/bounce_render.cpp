@@ -7,23 +7,12 @@
 #include <string_view>
 
 #include "hopscope/render.hpp"
+#include "render/json_writer.hpp"
 
 namespace hopscope {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-// Strings from the message, made valid UTF-8, remembering whether any byte was replaced.
-struct valid_strings {
-  bool replaced = false;
-  json str(std::string_view s) {
-    bool r = false;
-    json j(to_valid_utf8(s, &r));
-    replaced = replaced || r;
-    return j;
-  }
-  json str_or_null(std::string_view s) { return s.empty() ? json(nullptr) : str(s); }
-};
 
 }  // namespace
 
@@ -90,58 +79,102 @@ std::string render_bounce_text(const bounce_report& report, bool colour) {
   return out;
 }
 
-json bounce_to_json(const bounce_report& report, bool* replaced) {
-  valid_strings v;
-  auto str = [&v](std::string_view s) { return v.str(s); };
-  auto str_or_null = [&v](std::string_view s) { return v.str_or_null(s); };
-  json j;
-  j["kind"] = report.kind;
-  j["reporting_mta"] = str_or_null(report.reporting_mta);
-  json recips = json::array();
+void write_bounce_fields(detail::json_writer& w, const bounce_report& report) {
+  w.key("kind");
+  w.literal(report.kind);
+  w.key("reporting_mta");
+  w.string_or_null(report.reporting_mta);
+  w.key("recipients");
+  w.begin_array();
   for (const bounce_recipient& r : report.recipients) {
-    json x;
+    w.begin_object();
     // Stable keys (docs/json-bounce.md).
-    x["recipient"] = str(r.recipient);
-    x["action"] = str_or_null(r.action);
-    x["status"] = str_or_null(r.status);
-    x["reply_code"] = str_or_null(r.reply_code);
-    x["remote_mta"] = str_or_null(r.remote_mta);
-    x["diagnostic"] = str_or_null(r.diagnostic);
-    x["explanation"] = str_or_null(r.explanation);
+    w.key("recipient");
+    w.string(r.recipient);
+    w.key("action");
+    w.string_or_null(r.action);
+    w.key("status");
+    w.string_or_null(r.status);
+    w.key("reply_code");
+    w.string_or_null(r.reply_code);
+    w.key("remote_mta");
+    w.string_or_null(r.remote_mta);
+    w.key("diagnostic");
+    w.string_or_null(r.diagnostic);
+    w.key("explanation");
+    w.string_or_null(r.explanation);
     // Extra keys.
-    x["original_recipient"] = str_or_null(r.original_recipient);
-    x["diagnostic_type"] = str_or_null(r.diagnostic_type);
-    x["last_attempt"] = str_or_null(r.last_attempt);
-    x["status_source"] =
-        r.status.empty() ? json(nullptr) : json(r.status_from_text ? "text" : "status_field");
-    recips.push_back(std::move(x));
+    w.key("original_recipient");
+    w.string_or_null(r.original_recipient);
+    w.key("diagnostic_type");
+    w.string_or_null(r.diagnostic_type);
+    w.key("last_attempt");
+    w.string_or_null(r.last_attempt);
+    w.key("status_source");
+    if (r.status.empty()) {
+      w.null();
+    } else {
+      w.literal(r.status_from_text ? "text" : "status_field");
+    }
+    w.end_object();
   }
-  j["recipients"] = std::move(recips);
-  j["mta"] = str_or_null(report.mta);
-  j["arrival_date"] = str_or_null(report.arrival_date);
+  w.end_array();
+  w.key("mta");
+  w.string_or_null(report.mta);
+  w.key("arrival_date");
+  w.string_or_null(report.arrival_date);
+  w.key("feedback");
   if (report.feedback) {
     const feedback_report& f = *report.feedback;
-    j["feedback"] = {{"feedback_type", str_or_null(f.feedback_type)},
-                     {"user_agent", str_or_null(f.user_agent)},
-                     {"version", str_or_null(f.version)},
-                     {"source_ip", str_or_null(f.source_ip)},
-                     {"original_mail_from", str_or_null(f.original_mail_from)},
-                     {"original_rcpt_to", str_or_null(f.original_rcpt_to)},
-                     {"arrival_date", str_or_null(f.arrival_date)},
-                     {"reported_domain", str_or_null(f.reported_domain)},
-                     {"authentication_results", str_or_null(f.authentication_results)}};
+    w.begin_object();
+    w.key("feedback_type");
+    w.string_or_null(f.feedback_type);
+    w.key("user_agent");
+    w.string_or_null(f.user_agent);
+    w.key("version");
+    w.string_or_null(f.version);
+    w.key("source_ip");
+    w.string_or_null(f.source_ip);
+    w.key("original_mail_from");
+    w.string_or_null(f.original_mail_from);
+    w.key("original_rcpt_to");
+    w.string_or_null(f.original_rcpt_to);
+    w.key("arrival_date");
+    w.string_or_null(f.arrival_date);
+    w.key("reported_domain");
+    w.string_or_null(f.reported_domain);
+    w.key("authentication_results");
+    w.string_or_null(f.authentication_results);
+    w.end_object();
   } else {
-    j["feedback"] = nullptr;
+    w.null();
   }
-  j["has_returned_headers"] = !report.returned_headers.empty();
-  j["status_fields"] = report.status_fields;
-  json notes = json::array();
+  w.key("has_returned_headers");
+  w.boolean(!report.returned_headers.empty());
+  w.key("status_fields");
+  w.number(report.status_fields);
+  w.key("diagnostics");
+  w.begin_array();
   for (const diagnostic& d : report.diagnostics) {
-    notes.push_back({{"code", d.code}, {"message", str(d.message)}});
+    w.begin_object();
+    w.key("code");
+    w.literal(d.code);
+    w.key("message");
+    w.string(d.message);
+    w.end_object();
   }
-  j["diagnostics"] = std::move(notes);
-  if (replaced != nullptr) *replaced = v.replaced;
-  return j;
+  w.end_array();
+}
+
+json bounce_to_json(const bounce_report& report, bool* replaced) {
+  std::string out;
+  detail::json_writer w(out);
+  w.begin_object();
+  write_bounce_fields(w, report);
+  w.end_object();
+  w.finish();
+  if (replaced != nullptr) *replaced = w.replaced_invalid_utf8();
+  return json::parse(out);
 }
 
 }  // namespace hopscope

@@ -362,14 +362,10 @@ void report_json(json_writer& w, const analysis_report& report) {
 
   w.key("bounce");
   if (report.bounce) {
-    bool bounce_replaced = false;
-    const std::string bounce =
-        bounce_to_json(*report.bounce, &bounce_replaced)
-            .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-    if (bounce_replaced) w.note_replacement();
+    w.begin_object();
+    write_bounce_fields(w, *report.bounce);
     if (report.returned_chain) {
       const auto& rc = *report.returned_chain;
-      w.reopen_object(bounce);
       w.key("returned_message");
       w.begin_object();
       w.key("hops");
@@ -387,10 +383,8 @@ void report_json(json_writer& w, const analysis_report& report) {
         w.string_or_null(rc.hops.back().received.by_host);
       }
       w.end_object();
-      w.end_object();
-    } else {
-      w.raw(bounce);
     }
+    w.end_object();
   } else {
     w.null();
   }

@@ -108,18 +108,7 @@ class json_writer {
     separator();
     put(json);
   }
-  /// An object another renderer serialised, reopened: `json` is a whole object ("{...}"); its
-  /// closing brace is dropped so more keys can follow. Close it with end_object().
-  void reopen_object(std::string_view json) {
-    separator();
-    if (!json.empty() && json.back() == '}') json.remove_suffix(1);
-    put(json);
-    first_ = json.size() <= 1;  // "{": nothing inside yet
-  }
-
   [[nodiscard]] bool replaced_invalid_utf8() const noexcept { return replaced_; }
-  /// A fragment written with raw() had bytes replaced (see bounce_to_json()).
-  void note_replacement() noexcept { replaced_ = true; }
 
  private:
   struct buffer {
