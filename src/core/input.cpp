@@ -28,25 +28,40 @@ struct raw_line {
   std::size_t next = 0;
   bool crlf = false;
   bool bare_cr = false;
+  bool may_need_repair = false;  // holds a NUL or a 0xC2 (the first byte of a no-break space)
 };
 
-// memchr-based: this runs over every header line of every message in a batch.
-// The first CR or LF at or after `pos`, or `n`. One pass for both bytes, 16 at a time where
-// SSE2 is there: header lines are short, and two memchr calls a line were most of the scan.
-std::size_t find_line_break(const char* base, std::size_t pos, std::size_t n) noexcept {
+bool needs_repair_byte(char c) noexcept { return c == '\0' || c == '\xC2'; }
+
+// The first CR or LF at or after `pos`, or `n`; `special` is set when a NUL or 0xC2 comes
+// before it. One pass for all four bytes, 16 at a time where SSE2 is there: this runs over
+// every header line of every message in a batch, header lines are short, and memchr calls
+// per line (two for the line break, two for the bytes append_repaired() replaces) were most
+// of the scan.
+std::size_t find_line_break(const char* base, std::size_t pos, std::size_t n,
+                            bool& special) noexcept {
 #if defined(__SSE2__)
   const __m128i lf = _mm_set1_epi8('\n');
   const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i nul = _mm_setzero_si128();
+  const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
   for (; pos + 16 <= n; pos += 16) {
     const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + pos));
-    const int mask =
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, lf), _mm_cmpeq_epi8(chunk, cr)));
-    if (mask != 0)
-      return pos + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    const auto breaks = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, lf), _mm_cmpeq_epi8(chunk, cr))));
+    const auto odd = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, nul), _mm_cmpeq_epi8(chunk, c2))));
+    if (breaks != 0) {
+      const unsigned at = static_cast<unsigned>(__builtin_ctz(breaks));
+      if ((odd & ((1u << at) - 1)) != 0) special = true;
+      return pos + at;
+    }
+    if (odd != 0) special = true;
   }
 #endif
   for (; pos < n; ++pos) {
     if (base[pos] == '\n' || base[pos] == '\r') return pos;
+    if (needs_repair_byte(base[pos])) special = true;
   }
   return n;
 }
@@ -56,7 +71,7 @@ raw_line read_line(std::string_view bytes, std::size_t pos) noexcept {
   line.begin = pos;
   const std::size_t n = bytes.size();
   const char* base = bytes.data();
-  const std::size_t at = find_line_break(base, pos, n);
+  const std::size_t at = find_line_break(base, pos, n, line.may_need_repair);
   line.end = at;
   if (at == n) {
     line.next = n;
@@ -238,10 +253,10 @@ struct scan_result {
   bool had_body = false;
 };
 
-void append_repaired(std::string& out, std::string_view content, counts& n) {
-  // Fast path: most lines have neither NUL bytes nor no-break spaces.
-  if (std::memchr(content.data(), '\0', content.size()) == nullptr &&
-      std::memchr(content.data(), '\xC2', content.size()) == nullptr) {
+// `may_need_repair`: whether the line holds a NUL or 0xC2 at all (read_line() saw); most lines
+// have neither and are copied whole.
+void append_repaired(std::string& out, std::string_view content, bool may_need_repair, counts& n) {
+  if (!may_need_repair) {
     out.append(content);
     out.push_back('\n');
     return;
@@ -373,11 +388,11 @@ scan_result scan(std::string_view bytes, bool repair, std::size_t max_bytes, boo
         // field (cut further by the splitter's per-field limit), not an empty block.
         n.truncated = true;
         const std::size_t room = max_bytes - std::min(max_bytes, out->size() + 1);
-        if (room > 0) append_repaired(*out, content.substr(0, room), n);
+        if (room > 0) append_repaired(*out, content.substr(0, room), line.may_need_repair, n);
         result.end = line.next;
         return result;
       }
-      append_repaired(*out, content, n);
+      append_repaired(*out, content, line.may_need_repair, n);
     } else if (line.next > max_bytes + 4096) {
       result.end = line.next;  // the caller will truncate; no need to read further
       return result;

@@ -200,6 +200,28 @@ TEST_CASE("normalise_if_complete agrees with header_end_offset and normalise_inp
   }
 }
 
+// The line scan notes NULs and no-break spaces 16 bytes at a time: one of them at any
+// offset of a line (in a full 16-byte block, in the tail, just before the line break, or a
+// lone 0xC2 that is not a no-break space) must still be repaired, and only then.
+TEST_CASE("NULs and no-break spaces are repaired at every offset of a line", "[input]") {
+  for (std::size_t at = 0; at < 40; ++at) {
+    for (const std::string& odd :
+         {std::string(1, '\0'), std::string("\xC2\xA0"), std::string("\xC2x")}) {
+      std::string value(40, 'v');
+      value.replace(at, 1, odd);
+      const std::string msg = "From: a@example.org\nSubject: " + value + "\nTo: b@example.org\n\n";
+      const auto in = normalise_input(msg);
+      std::string want = value;
+      if (odd[0] == '\0') want[at] = ' ';
+      if (odd == "\xC2\xA0") want.replace(at, 2, " ");
+      INFO("offset " << at << ", " << (odd[0] == '\0' ? "NUL" : odd == "\xC2x" ? "C2" : "NBSP"));
+      CHECK(in.header == "From: a@example.org\nSubject: " + want + "\nTo: b@example.org\n");
+      CHECK(has_fixup(in, "nul_bytes", 1) == (odd[0] == '\0'));
+      CHECK(has_fixup(in, "nbsp", 1) == (odd == "\xC2\xA0"));
+    }
+  }
+}
+
 TEST_CASE("the header block is capped and the cut is a fixup", "[input][limits]") {
   hopscope::input_options small;
   small.limits.max_header_bytes = 100;
