@@ -101,6 +101,9 @@ tl::expected<void, source_error> open_source::read_header(
     if (!got) return tl::unexpected(got.error());
     if (*got == 0 || complete()) break;
   }
+  // The end of the input or the cap came first (a file that is all header): the block is
+  // what the bytes hold, as the analysis would read them.
+  if (normalised != nullptr && !normalised->has_value()) *normalised = normalise_input(buf, input);
   return {};
 }
 

@@ -42,9 +42,9 @@ class open_source {
   [[nodiscard]] tl::expected<std::size_t, source_error> read_some(std::string& buf,
                                                                   std::size_t max);
   /// Reads until the header block is complete (or the cap, or the end), appending to `buf`.
-  /// With `normalised`, the check for the header's end is normalise_if_complete(), and its
-  /// result is kept there when it found the end (it stays empty when the cap or the end of the
-  /// input came first): the analysis then need not scan the header again.
+  /// With `normalised`, the check for the header's end is normalise_if_complete(), and the
+  /// header block is left there (normalise_input() of what was read, when the end of the input
+  /// or the cap came first): the analysis then need not scan the header again.
   [[nodiscard]] tl::expected<void, source_error> read_header(
       std::string& buf, const read_options& options,
       std::optional<normalised_input>* normalised = nullptr, const input_options& input = {});
