@@ -123,13 +123,17 @@ record pipeline::render_message(std::string_view bytes, const std::string& sourc
                                ? analyse_normalised(std::move(*normalised), source, options)
                                : analyse_message(bytes, source, options);
   if (report.needs_whole_message && more != nullptr) {
-    std::string whole(bytes);
+    // One buffer per worker, kept between bounces: a fresh one of a whole message each time
+    // faulted its pages in anew. Past 1 MiB it is let go, so a worker keeps little.
+    thread_local std::string whole;
+    whole.assign(bytes);
     while (whole.size() < k_bounce_cap) {
       auto got =
           more->read_some(whole, std::min<std::size_t>(256u << 10, k_bounce_cap - whole.size()));
       if (!got || *got == 0) break;
     }
     analyse_bounce(report, whole, options);
+    if (whole.capacity() > (1u << 20)) std::string().swap(whole);
   }
   report.mbox_index = mbox_index;
   if (report.field_count == 0) {
