@@ -8,9 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <set>
 #include <utility>
 
@@ -178,24 +175,39 @@ void expand_inputs(const std::vector<std::string>& inputs, const walk_options& o
 
 tl::expected<std::vector<std::string>, source_error> read_path_list(const std::string& list_path,
                                                                     bool nul_separated) {
+  // Read in large blocks, not through a stream buffer a character at a time: the list is read
+  // before any work starts, and 50,000 paths took tens of milliseconds that way.
   std::string text;
-  if (list_path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::ifstream in(list_path, std::ios::binary);
-    if (!in) return tl::unexpected(source_error{"not_found", list_path + ": cannot open the list"});
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  const int fd = list_path == "-" ? STDIN_FILENO : ::open(list_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return tl::unexpected(source_error{"not_found", list_path + ": cannot open the list"});
+  constexpr std::size_t k_block = 1u << 20;
+  for (;;) {
+    const std::size_t had = text.size();
+    text.resize(had + k_block);
+    const ssize_t got = ::read(fd, text.data() + had, k_block);
+    if (got < 0 && errno == EINTR) {
+      text.resize(had);
+      continue;
+    }
+    if (got < 0) {
+      const int err = errno;
+      if (fd != STDIN_FILENO) ::close(fd);
+      return tl::unexpected(errno_error(err, list_path));
+    }
+    text.resize(had + static_cast<std::size_t>(got));
+    if (got == 0) break;
   }
+  if (fd != STDIN_FILENO) ::close(fd);
   std::vector<std::string> paths;
   const char sep = nul_separated ? '\0' : '\n';
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find(sep, pos);
-    if (end == std::string::npos) end = text.size();
-    std::string item = text.substr(pos, end - pos);
-    if (!nul_separated && !item.empty() && item.back() == '\r') item.pop_back();
-    if (!item.empty()) paths.push_back(std::move(item));
-    pos = end + 1;
+  std::string_view rest(text);
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find(sep), rest.size());
+    std::string_view item = rest.substr(0, end);
+    if (!nul_separated && !item.empty() && item.back() == '\r') item.remove_suffix(1);
+    if (!item.empty()) paths.emplace_back(item);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
   }
   return paths;
 }

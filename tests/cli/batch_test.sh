@@ -71,6 +71,12 @@ printf '%s\0' "$s/qmail-1997.eml" "$s/clock-skew.eml" | "$bin" analyze --ndjson 
 ndjson_check "$work/out" "[x['source'].rsplit('/',1)[1] for x in d] == ['qmail-1997.eml', 'clock-skew.eml']" "--files-from - -0"
 "$bin" analyze --files-from - - </dev/null >/dev/null 2>&1
 exit_is $? 2 "--files-from - with - is a usage error"
+# A list written on Windows (CRLF), without a final line break, with an empty line.
+printf '%s\r\n\r\n%s' "$s/qmail-1997.eml" "$s/clock-skew.eml" >"$work/crlf.list"
+"$bin" analyze --ndjson --files-from "$work/crlf.list" >"$work/out"
+ndjson_check "$work/out" "[x['source'].rsplit('/',1)[1] for x in d] == ['qmail-1997.eml', 'clock-skew.eml']" "--files-from with CRLF lines and no final newline"
+"$bin" analyze --ndjson --files-from "$work" >/dev/null 2>"$work/err"
+exit_is $? 2 "--files-from naming a directory is a usage error"
 
 # --- every skip reason: an error object each, and the run goes on
 mkdir "$work/skips"
