@@ -154,16 +154,7 @@ void write_bounce_fields(detail::json_writer& w, const bounce_report& report) {
   w.key("status_fields");
   w.number(report.status_fields);
   w.key("diagnostics");
-  w.begin_array();
-  for (const diagnostic& d : report.diagnostics) {
-    w.begin_object();
-    w.key("code");
-    w.literal(d.code);
-    w.key("message");
-    w.string(d.message);
-    w.end_object();
-  }
-  w.end_array();
+  detail::diagnostics_json(w, report.diagnostics);
 }
 
 json bounce_to_json(const bounce_report& report, bool* replaced) {

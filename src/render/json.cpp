@@ -50,19 +50,6 @@ void time_json(json_writer& w, const received_hop& r) {
   w.end_object();
 }
 
-void diagnostics_json(json_writer& w, const std::vector<diagnostic>& diagnostics) {
-  w.begin_array();
-  for (const auto& d : diagnostics) {
-    w.begin_object();
-    w.key("code");
-    w.literal(d.code);
-    w.key("message");
-    w.string(d.message);
-    w.end_object();
-  }
-  w.end_array();
-}
-
 void strings_json(json_writer& w, const std::vector<std::string>& strings) {
   w.begin_array();
   for (const auto& s : strings) w.string(s);

@@ -195,4 +195,17 @@ void json_writer::append_escaped(std::string_view s, bool track) {
   put('"');
 }
 
+void diagnostics_json(json_writer& w, const std::vector<diagnostic>& diagnostics) {
+  w.begin_array();
+  for (const auto& d : diagnostics) {
+    w.begin_object();
+    w.key("code");
+    w.literal(d.code);
+    w.key("message");
+    w.string(d.message);
+    w.end_object();
+  }
+  w.end_array();
+}
+
 }  // namespace hopscope::detail

@@ -24,6 +24,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "hopscope/diagnostic.hpp"
+
 namespace hopscope::detail {
 
 class json_writer {
@@ -158,5 +160,8 @@ class json_writer {
   bool after_key_ = false;
   bool replaced_ = false;
 };
+
+/// [{"code", "message"}, ...]: the diagnostics of a report or of one of its sections.
+void diagnostics_json(json_writer& w, const std::vector<diagnostic>& diagnostics);
 
 }  // namespace hopscope::detail
