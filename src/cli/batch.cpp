@@ -161,6 +161,10 @@ record pipeline::render_message(std::string_view bytes, const std::string& sourc
       break;
     case output_format::json:
     case output_format::ndjson: {
+      if (extra.json.empty() && !config_.pretty) {
+        r.text = render_json_line(report);
+        break;
+      }
       r.text = render_json(report, config_.pretty);
       if (!extra.json.empty()) r.text = merge_hop_json(r.text, "probe", extra.json, config_.pretty);
       r.text += '\n';

@@ -392,6 +392,14 @@ std::string render_json(const analysis_report& report, bool pretty) {
                                                  nlohmann::ordered_json::error_handler_t::replace);
 }
 
+std::string render_json_line(const analysis_report& report) {
+  std::string out;
+  json_writer w(out);
+  report_json(w, report);
+  w.finish("\n");
+  return out;
+}
+
 std::string render_json_error(std::string_view source, std::string_view code,
                               std::string_view message) {
   std::string out;

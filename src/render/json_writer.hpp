@@ -35,9 +35,11 @@ class json_writer {
   json_writer(const json_writer&) = delete;
   json_writer& operator=(const json_writer&) = delete;
 
-  /// Appends the text written to the string. Call once, after the last value.
-  void finish() {
+  /// Appends the text written, then `suffix`, to the string. Call once, after the last value.
+  void finish(std::string_view suffix = {}) {
+    out_.reserve(out_.size() + length_ + suffix.size());
     out_.append(buf_.data.get(), length_);
+    out_.append(suffix);
     length_ = 0;
   }
 

@@ -229,3 +229,19 @@ TEST_CASE("invalid UTF-8 in the auth or bounce sections sets invalid_utf8_replac
   CHECK_FALSE(flag(bounce_head + "unknown user\n\n--b--\n"));
   CHECK(flag(bounce_head + "unknown \xFF user\n\n--b--\n"));
 }
+
+// --- render_json_line: the batch's NDJSON record ---
+
+TEST_CASE("render_json_line is render_json and one newline", "[json]") {
+  // A clean chain, and one with bytes that must be replaced (the writer's flag must survive).
+  for (const std::string& message :
+       {std::string("Received: from a.example (a.example [192.0.2.1]) by mx.example.net; "
+                    "Mon, 1 Jan 2024 00:00:00 +0000\nSubject: hello\n\nbody\n"),
+        std::string("Received: from b\xFF.example by mx.example.net; "
+                    "Mon, 1 Jan 2024 00:00:00 +0000\nSubject: caf\xE9\n\n")}) {
+    const auto report = hopscope::analyse_message(message, "t");
+    const std::string line = hopscope::render_json_line(report);
+    CHECK(line == hopscope::render_json(report) + "\n");
+    CHECK(line.find('\n') == line.size() - 1);
+  }
+}
