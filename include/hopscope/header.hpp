@@ -38,7 +38,10 @@ class header_block {
   [[nodiscard]] const std::vector<diagnostic>& diagnostics() const noexcept { return diagnostics_; }
   [[nodiscard]] std::size_t size() const noexcept { return fields_.size(); }
 
-  [[nodiscard]] std::string_view name(std::size_t i) const noexcept;
+  [[nodiscard]] std::string_view name(std::size_t i) const noexcept {
+    if (i >= fields_.size()) return {};
+    return std::string_view(text_).substr(fields_[i].name_begin, fields_[i].name_length);
+  }
   /// The value as written, folding line breaks included.
   [[nodiscard]] std::string_view raw_value(std::size_t i) const noexcept;
   /// The value unfolded (CRLF/LF + WSP -> the WSP) and trimmed of surrounding whitespace.
@@ -56,8 +59,17 @@ class header_block {
 /// fails: lines that are not fields become diagnostics. Linear in the size of the text.
 [[nodiscard]] header_block split_header_block(std::string text, const header_limits& limits = {});
 
-/// ASCII case-insensitive comparison, for field names and keywords.
-[[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
+namespace detail {
+/// iequals() for two strings of `size` bytes.
+[[nodiscard]] bool iequals_bytes(const char* a, const char* b, std::size_t size) noexcept;
+}  // namespace detail
+
+/// ASCII case-insensitive comparison, for field names and keywords. Inline for its length
+/// check: a field name is compared with many names (a message's fields with every name an
+/// analysis looks for), and nearly all of them differ in length.
+[[nodiscard]] inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && detail::iequals_bytes(a.data(), b.data(), a.size());
+}
 
 /// Decodes RFC 2047 encoded words (B and Q; UTF-8, US-ASCII, ISO-8859-1 and Windows-1252
 /// converted to UTF-8; words in other charsets, and malformed words, left as written) for display.

@@ -35,6 +35,9 @@ struct analysis_report {
   /// The header says this may be a bounce, but only the header block was given: the caller
   /// should analyse again with the whole message (analyse_options::whole_message).
   bool needs_whole_message = false;
+  /// With needs_whole_message: the header block the report was read from, which
+  /// analyse_bounce() takes instead of normalising and splitting the header again.
+  std::optional<header_block> pending_header;
 };
 
 struct analyse_options {

@@ -46,19 +46,14 @@ struct note_counter {
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
+namespace detail {
+bool iequals_bytes(const char* a, const char* b, std::size_t size) noexcept {
+  for (std::size_t i = 0; i < size; ++i) {
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
 }
-
-std::string_view header_block::name(std::size_t i) const noexcept {
-  if (i >= fields_.size()) return {};
-  const auto& f = fields_[i];
-  return std::string_view(text_).substr(f.name_begin, f.name_length);
-}
+}  // namespace detail
 
 std::string_view header_block::raw_value(std::size_t i) const noexcept {
   if (i >= fields_.size()) return {};
@@ -94,8 +89,13 @@ std::string header_block::unfolded_value(std::size_t i) const {
 }
 
 std::optional<std::size_t> header_block::find(std::string_view field_name) const noexcept {
+  const char* const text = text_.data();
   for (std::size_t i = 0; i < fields_.size(); ++i) {
-    if (iequals(name(i), field_name)) return i;
+    const header_field& f = fields_[i];
+    if (f.name_length == field_name.size() &&
+        detail::iequals_bytes(text + f.name_begin, field_name.data(), field_name.size())) {
+      return i;
+    }
   }
   return std::nullopt;
 }

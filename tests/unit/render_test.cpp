@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -7,6 +8,7 @@
 
 #include "hopscope/render.hpp"
 #include "hopscope/report.hpp"
+#include "support/read_file.hpp"
 
 // --- escaping ---
 
@@ -244,4 +246,40 @@ TEST_CASE("render_json_line is render_json and one newline", "[json]") {
     CHECK(line == hopscope::render_json(report) + "\n");
     CHECK(line.find('\n') == line.size() - 1);
   }
+}
+
+// --- a bounce analysed in two steps, as the batch reads it ---
+
+TEST_CASE("header first, then analyse_bounce: the report of the whole message", "[json][bounce]") {
+  // The batch analyses the header block as soon as it has it, and reads a possible bounce's
+  // body only then; the kept header block spares a second split. Both ways, with the block
+  // kept and without it, must give what the whole message gives.
+  namespace fs = std::filesystem;
+  std::size_t bounces = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(HOPSCOPE_TEST_DATA_DIR) / "bounces")) {
+    if (e.path().extension() != ".eml") continue;
+    INFO(e.path().filename().string());
+    const std::string raw = hopscope::test::read_file(e.path().string());
+    const std::string expected = hopscope::render_json(hopscope::analyse_message(raw, "t"));
+    hopscope::analyse_options header_only;
+    header_only.whole_message = false;
+    auto header = hopscope::normalise_if_complete(raw);
+    REQUIRE(header);
+    auto report = hopscope::analyse_normalised(std::move(*header), "t", header_only);
+    if (!report.needs_whole_message) {
+      CHECK_FALSE(report.pending_header);
+      CHECK(hopscope::render_json(report) == expected);
+      continue;
+    }
+    ++bounces;
+    REQUIRE(report.pending_header);
+    auto without_block = report;
+    without_block.pending_header.reset();
+    hopscope::analyse_bounce(report, raw);
+    CHECK_FALSE(report.pending_header);
+    CHECK(hopscope::render_json(report) == expected);
+    hopscope::analyse_bounce(without_block, raw);
+    CHECK(hopscope::render_json(without_block) == expected);
+  }
+  CHECK(bounces >= 12);
 }
