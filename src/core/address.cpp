@@ -210,6 +210,13 @@ std::optional<ip_address> parse_ip(std::string_view text) noexcept {
     return out;
   }
 
+  // inet_pton() reads only hex digits, ':' and '.', so any other byte fails both families:
+  // most texts asked about are host names, rejected here at their first letter past 'f'.
+  for (const char c : text) {
+    const bool address_char = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+                              (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+    if (!address_char) return std::nullopt;
+  }
   if (!v6_tag && pton(AF_INET, text, out.bytes.data())) return out;
   if (!pton(AF_INET6, text, out.bytes.data())) return std::nullopt;
   if (is_v4_mapped(out.bytes)) {

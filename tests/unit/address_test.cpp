@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+
 #include <fstream>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -144,4 +147,46 @@ TEST_CASE("every scope has a distinct stable name; only global is global", "[add
     CHECK(hopscope::is_global(s) == (s == ip_scope::global));
   }
   CHECK(names.size() == std::size(all));
+}
+
+TEST_CASE("parse_ip accepts exactly what inet_pton accepts, for either family", "[address]") {
+  // parse_ip() turns texts away at their first byte that is not a hex digit, ':' or '.', before
+  // asking inet_pton(). Random texts over an alphabet with such bytes, hex digits, and the
+  // letters just past 'f' must get inet_pton()'s answer (bracket and zone forms are tested
+  // above; they are left out here).
+  const std::string alphabet = "0123456789abcdefABCDEFgGxz:.-_ ";
+  std::mt19937 rng(20261123);
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1), length(0, 40);
+  std::size_t accepted = 0;
+  auto expected = [](const std::string& t) {
+    unsigned char out[16];
+    return inet_pton(AF_INET, t.c_str(), out) == 1 || inet_pton(AF_INET6, t.c_str(), out) == 1;
+  };
+  std::vector<std::string> texts = {"1.2.3.4",        "::1",      "fe80::1", "2001:DB8::a",
+                                    "::ffff:1.2.3.4", "1.2.3.4x", "g::1",    "mail.example",
+                                    "deadbeef.cafe",  "",         "1.2.3",   "12.34.56.78",
+                                    "abcd::ef01:2345"};
+  for (int i = 0; i < 200000; ++i) {
+    std::string t;
+    const std::size_t n = length(rng);
+    for (std::size_t k = 0; k < n; ++k) t += alphabet[pick(rng)];
+    // Half are real addresses (IPv4, or IPv6 as inet_ntop writes it), one byte in two of
+    // them changed to a byte of the alphabet.
+    if (i % 2 == 0) {
+      unsigned char bytes[16];
+      for (auto& b : bytes) b = static_cast<unsigned char>(rng() & (i % 8 == 0 ? 0xFF : 0x01));
+      char text[INET6_ADDRSTRLEN];
+      inet_ntop(i % 4 == 0 ? AF_INET : AF_INET6, bytes, text, sizeof text);
+      t = text;
+      if (rng() % 2 == 0) t[rng() % t.size()] = alphabet[pick(rng)];
+    }
+    texts.push_back(t);
+  }
+  for (const auto& t : texts) {
+    INFO(t);
+    const bool want = expected(t);
+    CHECK(hopscope::parse_ip(t).has_value() == want);
+    accepted += want ? 1 : 0;
+  }
+  CHECK(accepted > 100);  // the texts must reach the accepting side too
 }
