@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string>
@@ -723,8 +724,21 @@ constexpr name_kind k_names[] = {
     {"X-IronPort-Anti-Spam-Filtered", kind::ironport_filtered},
 };
 
+// Bit n set: some name above is n bytes long. Every field of a message is asked about, and
+// most X- fields are turned away by their length alone.
+constexpr std::uint64_t k_name_lengths = [] {
+  std::uint64_t mask = 0;
+  for (const auto& e : k_names) mask |= std::uint64_t{1} << e.name.size();
+  return mask;
+}();
+static_assert(std::all_of(std::begin(k_names), std::end(k_names),
+                          [](const name_kind& e) { return e.name.size() < 64; }));
+
 kind kind_of(std::string_view name) noexcept {
-  if (name.size() < 6 || (name[0] != 'X' && name[0] != 'x')) return kind::none;
+  if (name.size() < 6 || name.size() >= 64 || (name[0] != 'X' && name[0] != 'x')) {
+    return kind::none;
+  }
+  if ((k_name_lengths & (std::uint64_t{1} << name.size())) == 0) return kind::none;
   for (const auto& e : k_names) {
     if (e.name.size() == name.size() && iequals(e.name, name)) return e.k;
   }

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <string>
 
 #include "hopscope/header.hpp"
@@ -179,4 +180,52 @@ TEST_CASE("decode_verdicts over a block, and hostile values", "[verdicts][limits
   const std::string nul("No\0, score=1\0 required=5", 24);
   CHECK(decode_verdict("X-Spam-Status", nul));
   CHECK(decode_verdict("X-Spam-Status", "")->items.size() == 1);
+}
+
+TEST_CASE("is_verdict_field knows each decoded field, in any case, and nothing near it",
+          "[verdicts]") {
+  // The names the decoders are written for (verdicts.cpp), as they appear in real mail.
+  const std::string names[] = {"X-Forefront-Antispam-Report",
+                               "X-Forefront-Antispam-Report-Untrusted",
+                               "X-Microsoft-Antispam",
+                               "X-Microsoft-Antispam-Untrusted",
+                               "X-Microsoft-Antispam-Mailbox-Delivery",
+                               "X-MS-Exchange-Organization-SCL",
+                               "X-Spam-Status",
+                               "X-Spam-Flag",
+                               "X-Spam-Score",
+                               "X-Spam-Level",
+                               "X-Spam",
+                               "X-Spamd-Result",
+                               "X-Rspamd-Score",
+                               "X-Rspamd-Action",
+                               "X-Proofpoint-Spam-Details",
+                               "X-Pm-Spamscore",
+                               "X-VADE-SPAMSTATE",
+                               "X-GMX-Antispam",
+                               "X-Yandex-Spam",
+                               "X-CLX-Spam",
+                               "X-Mimecast-Spam-Score",
+                               "X-Barracuda-Spam-Score",
+                               "X-Barracuda-Spam-Status",
+                               "X-atmailcloud-spam-action",
+                               "X-Virus-Status",
+                               "X-IronPort-Anti-Spam-Filtered"};
+  auto with_case = [](std::string s, bool upper) {
+    for (char& c : s)
+      c = upper ? static_cast<char>(std::toupper(c)) : static_cast<char>(std::tolower(c));
+    return s;
+  };
+  for (const std::string& n : names) {
+    INFO(n);
+    CHECK(hopscope::is_verdict_field(n));
+    CHECK(hopscope::is_verdict_field(with_case(n, true)));
+    CHECK(hopscope::is_verdict_field(with_case(n, false)));
+    CHECK_FALSE(hopscope::is_verdict_field(n + "x"));
+    CHECK_FALSE(hopscope::is_verdict_field(n.substr(0, n.size() - 1)));
+    CHECK_FALSE(hopscope::is_verdict_field("Y" + n.substr(1)));
+  }
+  CHECK_FALSE(hopscope::is_verdict_field(""));
+  CHECK_FALSE(hopscope::is_verdict_field("X-Mailer"));
+  CHECK_FALSE(hopscope::is_verdict_field(std::string(200, 'X')));
 }
