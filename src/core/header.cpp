@@ -106,6 +106,9 @@ header_block split_header_block(std::string text, const header_limits& limits) {
     text.resize(std::numeric_limits<std::uint32_t>::max() / 2);
   }
   std::vector<header_field> fields;
+  // Most blocks have tens of fields: one allocation instead of the seven that doubling from
+  // one takes to reach 64.
+  fields.reserve(std::min<std::size_t>(64, limits.max_fields));
   std::vector<diagnostic> notes;
   note_counter not_field, orphan_continuation, too_long, dropped;
   const std::string_view s(text);
@@ -162,18 +165,26 @@ header_block split_header_block(std::string text, const header_limits& limits) {
     pos = next;
   }
   auto note = [&](const note_counter& c, const char* code, const std::string& what) {
-    if (c.count == 0) return;
     notes.push_back(diagnostic{code, std::to_string(c.count) + " " + what + " (first at line " +
                                          std::to_string(c.first_line) + ")"});
   };
-  note(not_field, "not_a_field", "line(s) were not header fields and were skipped");
-  note(orphan_continuation, "orphan_continuation",
-       "continuation line(s) had no field to belong to and were skipped");
-  note(too_long, "field_too_long",
-       "field(s) were longer than " + std::to_string(limits.max_field_bytes) +
-           " bytes and were cut");
-  note(dropped, "too_many_fields",
-       "field(s) past the limit of " + std::to_string(limits.max_fields) + " were not read");
+  // The texts are built only for a note that is made (nearly never): every header is split.
+  if (not_field.count != 0) {
+    note(not_field, "not_a_field", "line(s) were not header fields and were skipped");
+  }
+  if (orphan_continuation.count != 0) {
+    note(orphan_continuation, "orphan_continuation",
+         "continuation line(s) had no field to belong to and were skipped");
+  }
+  if (too_long.count != 0) {
+    note(too_long, "field_too_long",
+         "field(s) were longer than " + std::to_string(limits.max_field_bytes) +
+             " bytes and were cut");
+  }
+  if (dropped.count != 0) {
+    note(dropped, "too_many_fields",
+         "field(s) past the limit of " + std::to_string(limits.max_fields) + " were not read");
+  }
   return header_block(std::move(text), std::move(fields), std::move(notes));
 }
 
