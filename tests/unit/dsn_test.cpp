@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -746,4 +747,53 @@ TEST_CASE("hostile inputs are bounded and exception-free", "[dsn][hostile]") {
     REQUIRE(rep);
     CHECK(rep->recipients.size() <= 1000);
   }
+}
+
+TEST_CASE("may_be_bounce: each bounce word of a Subject or From, anywhere and in any case",
+          "[dsn]") {
+  // The words as may_be_bounce() knows them (dsn.cpp), each with a Subject seen on bounces.
+  const std::vector<std::string> subject_words = {"undeliver",
+                                                  "delivery status",
+                                                  "delivery failure",
+                                                  "delivery failed",
+                                                  "delivery notification",
+                                                  "returned mail",
+                                                  "failure notice",
+                                                  "mail delivery",
+                                                  "not delivered",
+                                                  "could not be delivered",
+                                                  "delivery problem",
+                                                  "nondeliverable",
+                                                  "non-delivery",
+                                                  "abuse report",
+                                                  "complaint",
+                                                  "warning: could not send",
+                                                  "delayed mail",
+                                                  "message delayed",
+                                                  "rejected",
+                                                  "bounce"};
+  const std::vector<std::string> sender_words = {"mailer-daemon", "postmaster",    "mail delivery",
+                                                 "mail-daemon",   "mailer daemon", "bounce",
+                                                 "mdaemon"};
+  auto header = [](const std::string& field, const std::string& value) {
+    return hopscope::split_header_block("Date: Mon, 1 Jan 2024 00:00:00 +0000\n" + field + ": " +
+                                        value + "\nTo: someone@example.org\n");
+  };
+  auto upper = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (const auto& [field, words] : {std::pair{std::string("Subject"), subject_words},
+                                     std::pair{std::string("From"), sender_words}}) {
+    for (const std::string& w : words) {
+      INFO(field << ": " << w);
+      CHECK(hopscope::may_be_bounce(header(field, w)));
+      CHECK(hopscope::may_be_bounce(header(field, "Re: " + upper(w) + " (x)")));
+      CHECK(hopscope::may_be_bounce(header(field, "some text then " + w)));
+      // The word cut short by one byte, at the end of the value, is not the word.
+      CHECK_FALSE(hopscope::may_be_bounce(header(field, "xx " + w.substr(0, w.size() - 1))));
+    }
+  }
+  CHECK_FALSE(hopscope::may_be_bounce(header("Subject", "Your invoice for March")));
+  CHECK_FALSE(hopscope::may_be_bounce(header("From", "Alice <alice@example.org>")));
 }
