@@ -449,7 +449,7 @@ hop_chain analyse_chain(const std::vector<received_field>& newest_first, chain_c
   hop_chain chain;
   chain.hops.reserve(newest_first.size());
   for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
-    hop h;
+    hop& h = chain.hops.emplace_back();  // in place: a hop is some thirty strings to move
     h.header_index = it->header_index;
     h.raw = it->value;
     h.received = parse_received(it->value);
@@ -464,7 +464,6 @@ hop_chain analyse_chain(const std::vector<received_field>& newest_first, chain_c
     p.by = r.by_host.empty() && !r.by_ip ? field_source::absent : field_source::stamped;
     p.date = r.time ? field_source::stamped : field_source::absent;
     p.convention = r.convention;
-    chain.hops.push_back(std::move(h));
   }
   detail::org_cache orgs;
 
