@@ -98,6 +98,13 @@ std::string_view zone_token(std::string_view text) noexcept {
 
 // The zone findings of one stamp: a hop's (hop set) or the Date field's (hop null; the
 // sender's clock, not a relay's).
+// Whether zone_findings_of() has anything to say about `t`: most stamps have a numeric zone,
+// and their hop's label need not be built.
+bool may_have_zone_findings(const timestamp& t) noexcept {
+  return (t.notes & note_offset_out_of_range) != 0 || t.zone == zone_rule::us_named ||
+         t.zone == zone_rule::other_named;
+}
+
 void zone_findings_of(hop_chain& chain, const timestamp& t, std::string_view date_text,
                       std::optional<std::size_t> hop, const std::string& who) {
   if (t.notes & note_offset_out_of_range) {
@@ -137,7 +144,9 @@ void zone_findings_of(hop_chain& chain, const timestamp& t, std::string_view dat
 void zone_findings(hop_chain& chain, std::string_view date_text) {
   for (std::size_t i = 0; i < chain.hops.size(); ++i) {
     const auto& r = chain.hops[i].received;
-    if (r.time) zone_findings_of(chain, *r.time, r.date_text, i, hop_label(chain, i));
+    if (r.time && may_have_zone_findings(*r.time)) {
+      zone_findings_of(chain, *r.time, r.date_text, i, hop_label(chain, i));
+    }
   }
   // "Date: Wed, 18 Feb 2004 13:42:22 EST" (spamassassin-t-data/nice/mime9): the sender's clock
   // names its zone the same way, and is read the same way.
