@@ -58,10 +58,16 @@ std::uint16_t group(const std::array<std::uint8_t, 16>& b, std::size_t i) noexce
 }
 
 void append_v4(std::string& out, const std::uint8_t* b) {
+  char text[16];  // "255.255.255.255"
+  char* p = text;
   for (std::size_t i = 0; i < 4; ++i) {
-    if (i != 0) out += '.';
-    out += std::to_string(b[i]);
+    if (i != 0) *p++ = '.';
+    const unsigned v = b[i];
+    if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
+    if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
+    *p++ = static_cast<char>('0' + v % 10);
   }
+  out.append(text, static_cast<std::size_t>(p - text));
 }
 
 // True if the first `bits` bits of `ip` equal those of `prefix` (given as a full 16 bytes).
@@ -232,6 +238,7 @@ std::optional<ip_address> parse_ip(std::string_view text) noexcept {
 
 std::string ip_address::to_string() const {
   std::string out;
+  out.reserve(v6 ? 40 + zone.size() : 15);  // the longest forms: one allocation at most
   if (!v6) {
     append_v4(out, bytes.data());
     return out;
