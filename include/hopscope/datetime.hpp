@@ -1,6 +1,8 @@
 #pragma once
 // Dates of Date: and Received: fields, normalised to UTC.
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -77,5 +79,10 @@ struct timestamp {
 
 /// RFC 3339 UTC text of an epoch ("2025-03-16T23:00:35Z"; fraction added when nanos != 0).
 [[nodiscard]] std::string format_utc(std::int64_t epoch, std::int32_t nanos = 0);
+
+/// Room for any text format_utc() writes (30 bytes at most).
+using utc_text_buffer = std::array<char, 32>;
+/// format_utc() into `buf`, without allocating (JSON writes a few per hop); returns the length.
+std::size_t format_utc(std::int64_t epoch, std::int32_t nanos, utc_text_buffer& buf) noexcept;
 
 }  // namespace hopscope

@@ -725,7 +725,7 @@ std::string_view to_string(date_form form) noexcept {
   return "unknown";
 }
 
-std::string format_utc(std::int64_t epoch, std::int32_t nanos) {
+std::size_t format_utc(std::int64_t epoch, std::int32_t nanos, utc_text_buffer& buf) noexcept {
   // Clamp to years 0001..9999 so the calendar arithmetic cannot overflow; the parser never
   // produces anything outside that range.
   constexpr std::int64_t k_min_epoch = -62135596800;  // 0001-01-01T00:00:00Z
@@ -738,7 +738,6 @@ std::string format_utc(std::int64_t epoch, std::int32_t nanos) {
     --days;
   }
   const date::year_month_day ymd{date::sys_days{date::days{static_cast<int>(days)}}};
-  std::array<char, 48> buf{};
   auto put = [&buf](std::size_t at, std::int64_t value, int width) {
     for (int i = width - 1; i >= 0; --i) {
       buf[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
@@ -777,7 +776,12 @@ std::string format_utc(std::int64_t epoch, std::int32_t nanos) {
     n += static_cast<std::size_t>(width);
   }
   buf[n++] = 'Z';
-  return std::string(buf.data(), n);
+  return n;
+}
+
+std::string format_utc(std::int64_t epoch, std::int32_t nanos) {
+  utc_text_buffer buf;
+  return std::string(buf.data(), format_utc(epoch, nanos, buf));
 }
 
 }  // namespace hopscope

@@ -16,6 +16,12 @@ namespace {
 
 using detail::json_writer;
 
+// An RFC 3339 UTC time, formatted on the stack (a hop has two or three).
+void utc_literal(json_writer& w, std::int64_t epoch, std::int32_t nanos = 0) {
+  utc_text_buffer text;
+  w.literal(std::string_view(text.data(), format_utc(epoch, nanos, text)));
+}
+
 void ip_or_null(json_writer& w, const std::optional<ip_address>& ip) {
   if (ip) {
     w.literal(ip->to_string());
@@ -34,7 +40,7 @@ void time_json(json_writer& w, const received_hop& r) {
   w.key("raw");
   w.string(r.date_text);
   w.key("utc");
-  w.literal(format_utc(t.epoch, t.nanos));
+  utc_literal(w, t.epoch, t.nanos);
   w.key("epoch");
   w.number(t.epoch);
   w.key("offset_minutes");
@@ -132,7 +138,7 @@ void hop_json(json_writer& w, const hop& h, std::size_t index, bool is_origin) {
   w.optional(h.adjusted_delay_seconds);
   w.key("adjusted_utc");
   if (h.adjusted_epoch) {
-    w.literal(format_utc(*h.adjusted_epoch));
+    utc_literal(w, *h.adjusted_epoch);
   } else {
     w.null();
   }
@@ -209,7 +215,7 @@ void report_json(json_writer& w, const analysis_report& report) {
   w.string_or_null(s.date);
   w.key("date_utc");
   if (s.date_time) {
-    w.literal(format_utc(s.date_time->epoch, s.date_time->nanos));
+    utc_literal(w, s.date_time->epoch, s.date_time->nanos);
   } else {
     w.null();
   }
@@ -296,7 +302,7 @@ void report_json(json_writer& w, const analysis_report& report) {
     w.key("detail");
     w.string_or_null(c.detail);
     w.key("utc");
-    w.literal(format_utc(c.epoch));
+    utc_literal(w, c.epoch);
     w.key("epoch");
     w.number(c.epoch);
     w.key("after_hop");

@@ -318,6 +318,10 @@ TEST_CASE("format_utc writes RFC 3339 UTC", "[datetime]") {
   // Clamped, never overflowing.
   CHECK(hopscope::format_utc(INT64_MAX) == "9999-12-31T23:59:59Z");
   CHECK(hopscope::format_utc(INT64_MIN) == "0001-01-01T00:00:00Z");
+  // The longest text there is fits the caller's buffer (30 bytes; ASan checks the writes).
+  hopscope::utc_text_buffer buffer;
+  const std::size_t n = hopscope::format_utc(INT64_MAX, 999999999, buffer);
+  CHECK(std::string(buffer.data(), n) == "9999-12-31T23:59:59.999999999Z");
   // Round trip through the parser.
   const auto t = parse_mail_date(hopscope::format_utc(1690572745, 928333532));
   REQUIRE(t);
