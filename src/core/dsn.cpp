@@ -596,10 +596,6 @@ std::string recover_boundary(std::string_view msg) {
   return {};
 }
 
-}  // namespace
-
-namespace {
-
 // Lower-case words to look for in a text, with a table from each byte to the words that begin
 // with it, built at compile time.
 template <std::size_t N>

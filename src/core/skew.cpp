@@ -96,8 +96,6 @@ std::string_view zone_token(std::string_view text) noexcept {
   return found;
 }
 
-// The zone findings of one stamp: a hop's (hop set) or the Date field's (hop null; the
-// sender's clock, not a relay's).
 // Whether zone_findings_of() has anything to say about `t`: most stamps have a numeric zone,
 // and their hop's label need not be built.
 bool may_have_zone_findings(const timestamp& t) noexcept {
@@ -105,6 +103,8 @@ bool may_have_zone_findings(const timestamp& t) noexcept {
          t.zone == zone_rule::other_named;
 }
 
+// The zone findings of one stamp: a hop's (hop set) or the Date field's (hop null; the
+// sender's clock, not a relay's).
 void zone_findings_of(hop_chain& chain, const timestamp& t, std::string_view date_text,
                       std::optional<std::size_t> hop, const std::string& who) {
   if (t.notes & note_offset_out_of_range) {

@@ -386,25 +386,25 @@ void report_json(json_writer& w, const analysis_report& report) {
   w.end_object();
 }
 
-}  // namespace
-
-std::string render_json(const analysis_report& report, bool pretty) {
+// The report as compact JSON, then `suffix`.
+std::string compact_json(const analysis_report& report, std::string_view suffix = {}) {
   std::string out;
   json_writer w(out);
   report_json(w, report);
-  w.finish();
+  w.finish(suffix);
+  return out;
+}
+
+}  // namespace
+
+std::string render_json(const analysis_report& report, bool pretty) {
+  std::string out = compact_json(report);
   if (!pretty) return out;
   return nlohmann::ordered_json::parse(out).dump(2, ' ', false,
                                                  nlohmann::ordered_json::error_handler_t::replace);
 }
 
-std::string render_json_line(const analysis_report& report) {
-  std::string out;
-  json_writer w(out);
-  report_json(w, report);
-  w.finish("\n");
-  return out;
-}
+std::string render_json_line(const analysis_report& report) { return compact_json(report, "\n"); }
 
 std::string render_json_error(std::string_view source, std::string_view code,
                               std::string_view message) {
