@@ -51,4 +51,11 @@ struct normalised_input {
 [[nodiscard]] std::optional<normalised_input> normalise_if_complete(
     std::string_view bytes, const input_options& options = {});
 
+namespace detail {
+/// normalise_input() with every line read by the general loop, none by the fast path for
+/// ordinary lines: the reference that tests and the input fuzz target hold the fast path to.
+[[nodiscard]] normalised_input normalise_input_line_by_line(std::string_view bytes,
+                                                            const input_options& options = {});
+}  // namespace detail
+
 }  // namespace hopscope

@@ -277,8 +277,79 @@ void append_repaired(std::string& out, std::string_view content, bool may_need_r
   out.push_back('\n');
 }
 
+// The first LF, CR, NUL or 0xC2 at or after `pos`, or `n`: where an ordinary line ends or
+// stops being ordinary. 16 bytes at a time where SSE2 is there.
+std::size_t find_line_end_or_oddity(const char* base, std::size_t pos, std::size_t n) noexcept {
+#if defined(__SSE2__)
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i nul = _mm_setzero_si128();
+  const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
+  for (; pos + 16 <= n; pos += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + pos));
+    const __m128i hits =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, lf), _mm_cmpeq_epi8(chunk, cr)),
+                     _mm_or_si128(_mm_cmpeq_epi8(chunk, nul), _mm_cmpeq_epi8(chunk, c2)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+    if (mask != 0) return pos + static_cast<unsigned>(__builtin_ctz(mask));
+  }
+#endif
+  for (; pos < n; ++pos) {
+    const char c = base[pos];
+    if (c == '\n' || c == '\r' || needs_repair_byte(c)) return pos;
+  }
+  return n;
+}
+
+// The fast path of scan() for a block without a prefix: takes whole "ordinary" lines from
+// `pos` on, as the general loop would, and returns where the first other line starts. An
+// ordinary line ends in LF or CRLF, holds no NUL or 0xC2, is not blank, and fits the limits;
+// what the general loop does with one is to count its CRLF and copy its text plus '\n'. Runs
+// of LF lines are copied with one append. Most of a real header is ordinary lines, and the
+// general loop's per-line work (a raw_line, the blank and prefix checks, an append call per
+// line) was most of the normalisation's cost in a batch.
+std::size_t take_ordinary_lines(std::string_view bytes, std::size_t pos, bool repair,
+                                std::size_t max_bytes, std::string* out, counts& n) {
+  const char* const base = bytes.data();
+  const std::size_t size = bytes.size();
+  std::size_t run = pos;  // start of the LF-ended lines not yet copied
+  std::size_t copied = out != nullptr ? out->size() : 0;  // output size once `run` is copied
+  for (;;) {
+    const std::size_t at = find_line_end_or_oddity(base, pos, size);
+    if (at == size) break;
+    std::size_t next;
+    if (base[at] == '\n') {
+      next = at + 1;
+    } else if (base[at] == '\r' && at + 1 < size && base[at + 1] == '\n') {
+      next = at + 2;
+    } else {
+      break;  // a bare CR, a NUL or 0xC2: the general loop reads this line
+    }
+    if (at == pos) break;  // blank
+    if (repair && is_wsp(base[pos]) && is_blank(bytes.substr(pos, at - pos))) break;
+    const std::size_t line_out = at - pos + 1;
+    if (out != nullptr ? copied + (pos - run) + line_out > max_bytes : next > max_bytes + 4096) {
+      break;  // the general loop truncates, or stops reading
+    }
+    if (next == at + 2) {  // CRLF: copy the pending run and this line's text, then '\n'
+      ++n.crlf;
+      if (out != nullptr) {
+        out->append(base + run, at - run);
+        out->push_back('\n');
+        copied = out->size();
+      }
+      run = next;
+    }
+    pos = next;
+  }
+  if (out != nullptr && pos > run) out->append(base + run, pos - run);
+  return pos;
+}
+
+// `fast_lines` false reads every line through the general loop: the reference the fast path
+// is tested against (detail::normalise_input_line_by_line()).
 scan_result scan(std::string_view bytes, bool repair, std::size_t max_bytes, bool at_eof,
-                 std::string* out, counts& n) {
+                 std::string* out, counts& n, bool fast_lines = true) {
   scan_result result;
   std::size_t pos = 0;
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") {
@@ -320,6 +391,14 @@ scan_result scan(std::string_view bytes, bool repair, std::size_t max_bytes, boo
   // Fields (and their continuation lines) are separated by blank lines in this block.
   bool blank_mode = repair && starts_double_spaced(bytes, pos, prefix);
   while (pos < bytes.size()) {
+    if (fast_lines && prefix.kind == prefix_kind::none) {
+      const std::size_t after = take_ordinary_lines(bytes, pos, repair, max_bytes, out, n);
+      if (after != pos) {
+        seen_field = true;
+        pos = after;
+        if (pos == bytes.size()) break;
+      }
+    }
     const raw_line line = read_line(bytes, pos);
     if (is_partial(line, bytes.size()) && !at_eof) {
       return result;  // a partial last line: need more bytes
@@ -471,6 +550,21 @@ normalised_input normalise_input(std::string_view bytes, const input_options& op
   add_fixups(result, n, options);
   return result;
 }
+
+namespace detail {
+
+normalised_input normalise_input_line_by_line(std::string_view bytes,
+                                              const input_options& options) {
+  normalised_input result = start_normalised(bytes, options);
+  counts n;
+  const scan_result scanned =
+      scan(bytes, options.repair, options.limits.max_header_bytes, true, &result.header, n, false);
+  result.had_body = scanned.had_body;
+  add_fixups(result, n, options);
+  return result;
+}
+
+}  // namespace detail
 
 std::optional<normalised_input> normalise_if_complete(std::string_view bytes,
                                                       const input_options& options) {

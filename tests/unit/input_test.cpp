@@ -2,7 +2,9 @@
 // damaged the way copy-paste damages it, and the repair the report must show.
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hopscope/header.hpp"
@@ -240,4 +242,46 @@ TEST_CASE("a double-spaced paste whose first field is folded keeps its continuat
   const std::string doubled = replace_all(k_clean.substr(k_clean.find("Received:")), "\n", "\n\n");
   const auto in = normalise_input(doubled);
   CHECK(in.header == k_clean.substr(k_clean.find("Received:")));
+}
+
+// normalise_input() takes runs of ordinary lines (LF or CRLF ended, nothing to repair, not
+// blank) through a fast path; every line of normalise_input_line_by_line() goes through the
+// general loop. The two must agree on everything: k_original damaged at random (line endings
+// swapped, blank and whitespace-only lines, NUL, NBSP and bare CR bytes put in, the bytes cut
+// short), under caps that cut inside the block, with repair on and off.
+TEST_CASE("the fast path for ordinary lines reads what the general loop reads", "[input]") {
+  using namespace std::string_view_literals;  // "\0"sv is one NUL byte, not an empty string
+  const std::vector<std::string_view> k_pieces = {
+      "\n"sv,       "\r\n"sv, "\r"sv, "\n\n"sv, "\r\n\r\n"sv,           " \n"sv, "\t \n"sv, "\0"sv,
+      "\xC2\xA0"sv, "\xC2"sv, "  "sv, "x"sv,    "Received: from a\n"sv, ">"sv};
+  std::mt19937 rng(20261124);
+  const std::string base = k_original + replace_all(k_clean, "\n", "\r\n") + "\n" + k_clean;
+  std::size_t differing = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string bytes = round % 3 == 0 ? base : base.substr(base.find('\n') + 1);
+    if (round % 4 == 1) bytes = replace_all(bytes, "\n", "\r\n");
+    const int edits = static_cast<int>(rng() % 6);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = rng() % (bytes.size() + 1);
+      bytes.insert(at, k_pieces[rng() % k_pieces.size()]);
+    }
+    if (rng() % 4 == 0) bytes.resize(rng() % (bytes.size() + 1));
+    hopscope::input_options options;
+    options.repair = rng() % 4 != 0;
+    if (rng() % 3 == 0) options.limits.max_header_bytes = 40 + rng() % 600;
+    const auto fast = normalise_input(bytes, options);
+    const auto reference = hopscope::detail::normalise_input_line_by_line(bytes, options);
+    INFO("round " << round);
+    REQUIRE(fast.header == reference.header);
+    REQUIRE(fast.had_body == reference.had_body);
+    REQUIRE(fast.fixups.size() == reference.fixups.size());
+    for (std::size_t i = 0; i < fast.fixups.size(); ++i) {
+      CHECK(fast.fixups[i].code == reference.fixups[i].code);
+      CHECK(fast.fixups[i].count == reference.fixups[i].count);
+      CHECK(fast.fixups[i].message == reference.fixups[i].message);
+    }
+    if (fast.header != normalise_input(base, options).header) ++differing;
+  }
+  // The damage reached the output: the comparison is not between untouched blocks only.
+  CHECK(differing > 1500);
 }
