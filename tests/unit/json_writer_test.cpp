@@ -75,6 +75,38 @@ TEST_CASE("json_writer strings match nlohmann's dump of the valid-UTF-8 text", "
   }
 }
 
+// The plain-run copy works in blocks of 16 bytes and then byte by byte: every length up to 40,
+// with one byte that needs care (or none) at every position, and a quote after it at every
+// later position up to length 20, so each block boundary meets each kind of byte.
+TEST_CASE("json_writer escapes a special byte at every position of short strings", "[json]") {
+  const std::string k_specials[] = {
+      "\"", "\\", "\n", std::string(1, '\0'), "\x1f", "\x7f", "\xC3\xA9", "\xFF", " ", "~"};
+  auto check = [](const std::string& text) {
+    std::string out;
+    json_writer w(out);
+    w.string(text);
+    w.finish();
+    REQUIRE(out == nlohmann::json(hopscope::to_valid_utf8(text)).dump());
+  };
+  for (std::size_t length = 0; length <= 40; ++length) {
+    const std::string plain(length, 'a');
+    check(plain);
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const auto& special : k_specials) {
+        std::string text = plain;
+        text.replace(at, 1, special);
+        check(text);
+        if (length > 20) continue;
+        for (std::size_t second = at + special.size(); second < text.size(); ++second) {
+          std::string two = text;
+          two.replace(second, 1, "\"");
+          check(two);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("json_writer separators, nesting and numbers", "[json]") {
   std::string out;
   json_writer w(out);
