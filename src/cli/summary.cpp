@@ -45,8 +45,8 @@ std::vector<std::pair<std::string, std::uint64_t>> top(const Map& m, std::size_t
 }
 
 // A hashed map in key order, for output that must not depend on hashing.
-template <typename V, typename... Rest>
-std::map<std::string, V> sorted(const std::unordered_map<std::string, V, Rest...>& m) {
+template <typename V>
+std::map<std::string, V> sorted(const flat_tally<V>& m) {
   return std::map<std::string, V>(m.begin(), m.end());
 }
 
@@ -116,10 +116,8 @@ std::int64_t batch_summary::histogram::percentile(double p) const {
 
 template <typename V>
 V& batch_summary::slot(counts<V>& m, std::string_view key) {
-  auto it = m.find(key);
-  if (it != m.end()) return it->second;
-  if (m.size() >= k_max_keys) key = "(other)";
-  return m.try_emplace(std::string(key)).first->second;
+  if (m.size() >= k_max_keys && m.find(key) == nullptr) key = "(other)";
+  return m[key];
 }
 
 void batch_summary::add(const message_stats& st) {
@@ -163,7 +161,7 @@ std::string batch_summary::text() const {
   if (!busiest.empty()) {
     out += "  delay per receiving relay (p50 / p90 / p99, log buckets):\n";
     for (const auto& [k, n] : busiest) {
-      const auto& r = relays_.at(k);
+      const auto& r = *relays_.find(k);
       fmt::format_to(o, "    {:>8}  {:<50} {:>5} / {:>5} / {:>5}\n", n, escape_for_terminal(k),
                      seconds_text(std::max<std::int64_t>(0, r.delays.percentile(0.5))),
                      seconds_text(std::max<std::int64_t>(0, r.delays.percentile(0.9))),

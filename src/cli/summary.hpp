@@ -5,13 +5,12 @@
 
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "cli/flat_tally.hpp"
 #include "hopscope/report.hpp"
 
 namespace hopscope::cli {
@@ -58,17 +57,10 @@ class batch_summary {
     std::uint64_t skews = 0;
   };
   // Hashed, not ordered: the writer thread adds every record, and ordered maps of strings made
-  // that a noticeable share of a -j2 run. Output sorts what it prints.
-  // Looked up by string_view (no string built per hop: this runs in the writer thread for
-  // every hop of every message).
-  struct key_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
+  // that a noticeable share of a -j2 run. Output sorts what it prints. Looked up by
+  // string_view: no string is built per hop.
   template <typename V>
-  using counts = std::unordered_map<std::string, V, key_hash, std::equal_to<>>;
+  using counts = flat_tally<V>;
   template <typename V>
   V& slot(counts<V>& m, std::string_view key);
 
