@@ -351,13 +351,46 @@ std::string mimetic_refusal(std::string_view msg, const bounce_limits& limits) {
 
 std::string istr(const std::string& s) { return lower_ascii(s); }
 
+// The message as mimetic needs to see it: of the top header only the fields that shape the
+// MIME structure (Content-Type, Content-Transfer-Encoding, MIME-Version, with their
+// continuation lines), then the blank line and the body as they are. mimetic parses a header
+// a byte at a time into a list of fields; a bounce's top header (its Received chain,
+// authentication results, the list headers ...) was a quarter of mimetic's work, and
+// nothing but these fields of it is asked of mimetic.
+std::string mime_fields_and_body(std::string_view msg) {
+  // Through the LF of the last header line; a message with no header or no body is left whole.
+  const std::size_t blank = msg.starts_with("\n") ? std::string_view::npos : msg.find("\n\n");
+  if (blank == std::string_view::npos) return std::string(msg);
+  const std::string_view header = msg.substr(0, blank + 1);
+  std::string out;
+  out.reserve(msg.size() - header.size() + 256);
+  bool keep = false;  // the current field is one to keep (its continuation lines follow it)
+  for (std::size_t pos = 0; pos < header.size();) {
+    const std::size_t next = header.find('\n', pos) + 1;  // every line of `header` ends in LF
+    const std::string_view line = header.substr(pos, next - pos);
+    if (line[0] != ' ' && line[0] != '\t') {
+      // The name as mimetic reads one: up to the colon, blanks before the colon dropped.
+      std::string_view field = line.substr(0, line.find(':'));
+      while (!field.empty() && (field.back() == ' ' || field.back() == '\t'))
+        field.remove_suffix(1);
+      auto named = [field](std::string_view name) { return iequals(field, name); };
+      keep = named("content-type") || named("content-transfer-encoding") || named("mime-version");
+    }
+    if (keep) out.append(line);
+    pos = next;
+  }
+  out.append(msg.substr(header.size()));  // the blank line and the body
+  return out;
+}
+
 // mimetic's structure, leaves in document order; nullopt when it threw.
 std::optional<std::vector<mime_part>> mimetic_scan(const std::string& msg,
                                                    const bounce_limits& limits,
                                                    std::string& error) {
   try {
+    const std::string trimmed = mime_fields_and_body(msg);
     mimetic::MimeEntity root;
-    root.load(msg.begin(), msg.end());
+    root.load(trimmed.begin(), trimmed.end());
     std::vector<mime_part> parts;
     std::vector<const mimetic::MimeEntity*> stack{&root};
     while (!stack.empty() && parts.size() < limits.max_parts) {

@@ -484,6 +484,43 @@ TEST_CASE("CRLF, bare CR and NUL bytes in a bounce read as LF and spaces", "[dsn
   CHECK(counted);
 }
 
+// mimetic is given, of the top header, only the fields that shape the MIME structure. A top
+// header line that is no field (a paste of a bounce, a broken gateway) made mimetic take it
+// for the start of the body, so it never saw the Content-Type below it and the structure was
+// read by our own scan with a mime_fallback note; our header splitter skips such a line, and
+// now mimetic reads the same header block. "Content-Type :" (obsolete spacing) still counts.
+TEST_CASE("a top header line that is no field does not hide the MIME structure", "[dsn]") {
+  const std::string body =
+      "\n--B\nContent-Type: text/plain\n\nThis is the mail system at host mx.example.org.\n\n"
+      "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+      "Final-Recipient: rfc822; kijitora@example.jp\nAction: failed\nStatus: 5.1.1\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 <kijitora@example.jp>: Recipient address rejected\n\n"
+      "--B\nContent-Type: text/rfc822-headers\n\n"
+      "From: neko@example.net\nSubject: hello\n\n--B--\n";
+  const std::string from =
+      "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+      "Subject: Undelivered Mail Returned to Sender\n";
+  const std::string type =
+      "Content-Type: multipart/report; report-type=delivery-status;\n boundary=\"B\"\n";
+  auto fallback_notes = [](const hopscope::bounce_report& rep) {
+    std::size_t n = 0;
+    for (const auto& d : rep.diagnostics) n += d.code == "mime_fallback" ? 1 : 0;
+    return n;
+  };
+  for (const std::string& raw :
+       {from + type + body, from + "this line is not a header field\n" + type + body,
+        from + "X-Report: 1\n" + "Content-Type : multipart/report; boundary=\"B\"\n" + body}) {
+    INFO(raw.substr(0, 160));
+    const auto rep = parse(raw);
+    REQUIRE(rep);
+    CHECK(fallback_notes(*rep) == 0);
+    REQUIRE(rep->recipients.size() == 1);
+    CHECK(rep->recipients[0].recipient == "kijitora@example.jp");
+    CHECK(rep->recipients[0].status == "5.1.1");
+    CHECK(rep->returned_headers.find("Subject: hello\n") != std::string::npos);
+  }
+}
+
 TEST_CASE("ifind finds what a plain case-folding search finds", "[dsn][ifind]") {
   // Against the obvious quadratic search, on text over a small alphabet so matches, near
   // misses and overlaps are common; the needle is lower case, as every caller's is.
