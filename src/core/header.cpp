@@ -4,9 +4,14 @@
 #include "hopscope/header.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace hopscope {
 namespace {
@@ -22,11 +27,32 @@ bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
 // Returns the name length and sets `colon` to the colon's position; 0 when not a field line.
 std::size_t field_name_length(std::string_view line, std::size_t& colon) noexcept {
   std::size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time while the line has them (names are a dozen or two bytes, and every line
+  // of every header passes here): the first byte that is ':', a control or space (<= 32, a
+  // signed compare that also takes 128 and above) or DEL ends the name.
+  const __m128i colon_byte = _mm_set1_epi8(':');
+  const __m128i del = _mm_set1_epi8(127);
+  const __m128i printable_start = _mm_set1_epi8(33);
+  for (; i + 16 <= line.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + i));
+    const __m128i stop =
+        _mm_or_si128(_mm_cmplt_epi8(v, printable_start),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, colon_byte), _mm_cmpeq_epi8(v, del)));
+    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop)); mask != 0) {
+      i += static_cast<unsigned>(__builtin_ctz(mask));
+      goto name_end;
+    }
+  }
+#endif
   while (i < line.size()) {
     const auto c = static_cast<unsigned char>(line[i]);
     if (c == ':' || c <= 32 || c >= 127) break;
     ++i;
   }
+#if defined(__SSE2__)
+name_end:
+#endif
   if (i == 0) return 0;
   std::size_t j = i;
   while (j < line.size() && is_wsp(line[j])) ++j;
@@ -47,8 +73,30 @@ struct note_counter {
 }  // namespace
 
 namespace detail {
+namespace {
+// Each byte of `x` with 'A'..'Z' made lower case: bytes of 0x80 and above are left alone (the
+// 0x80 flags are computed on their low seven bits, then masked out by ~x).
+std::uint64_t lower_ascii8(std::uint64_t x) noexcept {
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+  const std::uint64_t low7 = x & ~k_highs;
+  const std::uint64_t above_z = low7 + k_ones * (0x7F - 'Z');  // high bit set: > 'Z'
+  const std::uint64_t from_a = low7 + k_ones * (0x80 - 'A');   // high bit set: >= 'A'
+  const std::uint64_t upper = (from_a & ~above_z) & ~x & k_highs;
+  return x | (upper >> 2);  // 0x80 >> 2 is the 0x20 that makes a letter lower case
+}
+}  // namespace
+
 bool iequals_bytes(const char* a, const char* b, std::size_t size) noexcept {
-  for (std::size_t i = 0; i < size; ++i) {
+  // Eight bytes at a time: most comparisons are field names of equal length.
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    if (x != y && lower_ascii8(x) != lower_ascii8(y)) return false;
+  }
+  for (; i < size; ++i) {
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
