@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace hopscope::detail {
 namespace {
 
@@ -31,6 +35,54 @@ struct word_end_table {
 constexpr word_end_table k_word_end{};
 
 constexpr bool ends_word(char c) noexcept { return k_word_end.v[static_cast<unsigned char>(c)]; }
+
+// Where the word from `i` ends: the first byte ends_word() takes, or `n`. 16 bytes at a time
+// where SSE2 is there: the tokenizer reads every byte of every Received field, and its loops
+// of one table lookup per byte were a tenth of the Received parsing.
+std::size_t word_end(const char* text, std::size_t i, std::size_t n) noexcept {
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' ');
+  const __m128i open = _mm_set1_epi8('(');
+  const __m128i close = _mm_set1_epi8(')');
+  const __m128i semicolon = _mm_set1_epi8(';');
+  const __m128i below_tab = _mm_set1_epi8('\t' - 1);  // \t \n \v \f \r are 9 to 13
+  const __m128i above_cr = _mm_set1_epi8('\r' + 1);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+    const __m128i controls =
+        _mm_and_si128(_mm_cmpgt_epi8(v, below_tab), _mm_cmplt_epi8(v, above_cr));
+    const __m128i ends =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, space), controls),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, semicolon),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close))));
+    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(ends)); mask != 0) {
+      return i + static_cast<unsigned>(__builtin_ctz(mask));
+    }
+  }
+#endif
+  while (i < n && !ends_word(text[i])) ++i;
+  return i;
+}
+
+// The first '(', ')' or '\\' at or after `i` in a comment, or `n`.
+std::size_t comment_stop(const char* text, std::size_t i, std::size_t n) noexcept {
+#if defined(__SSE2__)
+  const __m128i open = _mm_set1_epi8('(');
+  const __m128i close = _mm_set1_epi8(')');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+    const __m128i stops =
+        _mm_or_si128(_mm_cmpeq_epi8(v, backslash),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)));
+    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stops)); mask != 0) {
+      return i + static_cast<unsigned>(__builtin_ctz(mask));
+    }
+  }
+#endif
+  while (i < n && text[i] != '(' && text[i] != ')' && text[i] != '\\') ++i;
+  return i;
+}
 
 rtoken make(std::size_t begin, std::size_t length, rtok_kind kind, bool unterminated) noexcept {
   return rtoken{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(length), kind,
@@ -158,7 +210,7 @@ flat_result tokenize_flat(std::string_view text, rtoken* out, std::size_t capaci
       std::size_t depth = 1;
       std::size_t max_depth = 1;
       ++i;
-      while (i < n) {
+      while ((i = comment_stop(text.data(), i, n)) < n) {
         const char d = text[i];
         if (d == '\\') {
           i += 2;
@@ -218,7 +270,7 @@ flat_result tokenize_flat(std::string_view text, rtoken* out, std::size_t capaci
       }
       continue;
     }
-    while (i < n && !ends_word(text[i])) ++i;
+    i = word_end(text.data(), i, n);
     out[r.size++] = make(start, i - start, rtok_kind::word, false);
   }
   return r;
