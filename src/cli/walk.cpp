@@ -182,6 +182,12 @@ tl::expected<std::vector<std::string>, source_error> read_path_list(const std::s
   if (fd < 0)
     return tl::unexpected(source_error{"not_found", list_path + ": cannot open the list"});
   constexpr std::size_t k_block = 1u << 20;
+  // A file's size is known: room for all of it (and the read that finds its end) up front, so
+  // the blocks are not copied each time the string grows.
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    text.reserve(static_cast<std::size_t>(st.st_size) + k_block);
+  }
   for (;;) {
     const std::size_t had = text.size();
     text.resize(had + k_block);
