@@ -22,26 +22,23 @@ constexpr char ascii_lower(char c) noexcept {
 
 bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
 
-// Length of an RFC 5322 field name at the start of `line` (ftext: printable US-ASCII except
-// ':'), with optional WSP before the colon (obsolete syntax, RFC 5322 4.5: "Subject :").
-// Returns the name length and sets `colon` to the colon's position; 0 when not a field line.
-std::size_t field_name_length(std::string_view line, std::size_t& colon) noexcept {
+// Length of the run of RFC 5322 ftext (printable US-ASCII except ':') at the start of `line`.
+std::size_t ftext_length(std::string_view line) noexcept {
   std::size_t i = 0;
 #if defined(__SSE2__)
   // 16 bytes at a time while the line has them (names are a dozen or two bytes, and every line
   // of every header passes here): the first byte that is ':', a control or space (<= 32, a
-  // signed compare that also takes 128 and above) or DEL ends the name.
-  const __m128i colon_byte = _mm_set1_epi8(':');
+  // signed compare that also takes 128 and above) or DEL ends the run.
+  const __m128i colon = _mm_set1_epi8(':');
   const __m128i del = _mm_set1_epi8(127);
   const __m128i printable_start = _mm_set1_epi8(33);
   for (; i + 16 <= line.size(); i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + i));
     const __m128i stop =
         _mm_or_si128(_mm_cmplt_epi8(v, printable_start),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, colon_byte), _mm_cmpeq_epi8(v, del)));
+                     _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, del)));
     if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop)); mask != 0) {
-      i += static_cast<unsigned>(__builtin_ctz(mask));
-      goto name_end;
+      return i + static_cast<unsigned>(__builtin_ctz(mask));
     }
   }
 #endif
@@ -50,9 +47,14 @@ std::size_t field_name_length(std::string_view line, std::size_t& colon) noexcep
     if (c == ':' || c <= 32 || c >= 127) break;
     ++i;
   }
-#if defined(__SSE2__)
-name_end:
-#endif
+  return i;
+}
+
+// Length of an RFC 5322 field name at the start of `line` (ftext), with optional WSP before
+// the colon (obsolete syntax, RFC 5322 4.5: "Subject :"). Returns the name length and sets
+// `colon` to the colon's position; 0 when not a field line.
+std::size_t field_name_length(std::string_view line, std::size_t& colon) noexcept {
+  const std::size_t i = ftext_length(line);
   if (i == 0) return 0;
   std::size_t j = i;
   while (j < line.size() && is_wsp(line[j])) ++j;
