@@ -355,8 +355,8 @@ std::string istr(const std::string& s) { return lower_ascii(s); }
 // MIME structure (Content-Type, Content-Transfer-Encoding, MIME-Version, with their
 // continuation lines), then the blank line and the body as they are. mimetic parses a header
 // a byte at a time into a list of fields; a bounce's top header (its Received chain,
-// authentication results, the list headers ...) was a quarter of mimetic's work, and
-// nothing but these fields of it is asked of mimetic.
+// authentication results, the list headers ...) was a third of mimetic's work over the
+// corpus's bounces, and nothing but these fields of it is asked of mimetic.
 std::string mime_fields_and_body(std::string_view msg) {
   // Through the LF of the last header line; a message with no header or no body is left whole.
   const std::size_t blank = msg.starts_with("\n") ? std::string_view::npos : msg.find("\n\n");
