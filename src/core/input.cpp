@@ -33,13 +33,10 @@ struct raw_line {
 
 bool needs_repair_byte(char c) noexcept { return c == '\0' || c == '\xC2'; }
 
-// The first CR or LF at or after `pos`, or `n`; `special` is set when a NUL or 0xC2 comes
-// before it. One pass for all four bytes, 16 at a time where SSE2 is there: this runs over
-// every header line of every message in a batch, header lines are short, and memchr calls
-// per line (two for the line break, two for the bytes append_repaired() replaces) were most
-// of the scan.
-std::size_t find_line_break(const char* base, std::size_t pos, std::size_t n,
-                            bool& special) noexcept {
+// The first LF, CR, NUL or 0xC2 at or after `pos`, or `n`: where an ordinary line ends or
+// stops being ordinary. 16 bytes at a time where SSE2 is there: this runs over every header
+// line of every message in a batch, and memchr() calls per line were most of the scan.
+std::size_t find_line_end_or_oddity(const char* base, std::size_t pos, std::size_t n) noexcept {
 #if defined(__SSE2__)
   const __m128i lf = _mm_set1_epi8('\n');
   const __m128i cr = _mm_set1_epi8('\r');
@@ -47,23 +44,29 @@ std::size_t find_line_break(const char* base, std::size_t pos, std::size_t n,
   const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
   for (; pos + 16 <= n; pos += 16) {
     const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + pos));
-    const auto breaks = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, lf), _mm_cmpeq_epi8(chunk, cr))));
-    const auto odd = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, nul), _mm_cmpeq_epi8(chunk, c2))));
-    if (breaks != 0) {
-      const unsigned at = static_cast<unsigned>(__builtin_ctz(breaks));
-      if ((odd & ((1u << at) - 1)) != 0) special = true;
-      return pos + at;
-    }
-    if (odd != 0) special = true;
+    const __m128i hits =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, lf), _mm_cmpeq_epi8(chunk, cr)),
+                     _mm_or_si128(_mm_cmpeq_epi8(chunk, nul), _mm_cmpeq_epi8(chunk, c2)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+    if (mask != 0) return pos + static_cast<unsigned>(__builtin_ctz(mask));
   }
 #endif
   for (; pos < n; ++pos) {
-    if (base[pos] == '\n' || base[pos] == '\r') return pos;
-    if (needs_repair_byte(base[pos])) special = true;
+    const char c = base[pos];
+    if (c == '\n' || c == '\r' || needs_repair_byte(c)) return pos;
   }
   return n;
+}
+
+// The first CR or LF at or after `pos`, or `n`; `special` is set when a NUL or 0xC2 comes
+// before it.
+std::size_t find_line_break(const char* base, std::size_t pos, std::size_t n,
+                            bool& special) noexcept {
+  for (;; ++pos) {
+    pos = find_line_end_or_oddity(base, pos, n);
+    if (pos == n || base[pos] == '\n' || base[pos] == '\r') return pos;
+    special = true;
+  }
 }
 
 raw_line read_line(std::string_view bytes, std::size_t pos) noexcept {
@@ -275,30 +278,6 @@ void append_repaired(std::string& out, std::string_view content, bool may_need_r
     }
   }
   out.push_back('\n');
-}
-
-// The first LF, CR, NUL or 0xC2 at or after `pos`, or `n`: where an ordinary line ends or
-// stops being ordinary. 16 bytes at a time where SSE2 is there.
-std::size_t find_line_end_or_oddity(const char* base, std::size_t pos, std::size_t n) noexcept {
-#if defined(__SSE2__)
-  const __m128i lf = _mm_set1_epi8('\n');
-  const __m128i cr = _mm_set1_epi8('\r');
-  const __m128i nul = _mm_setzero_si128();
-  const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
-  for (; pos + 16 <= n; pos += 16) {
-    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + pos));
-    const __m128i hits =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, lf), _mm_cmpeq_epi8(chunk, cr)),
-                     _mm_or_si128(_mm_cmpeq_epi8(chunk, nul), _mm_cmpeq_epi8(chunk, c2)));
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
-    if (mask != 0) return pos + static_cast<unsigned>(__builtin_ctz(mask));
-  }
-#endif
-  for (; pos < n; ++pos) {
-    const char c = base[pos];
-    if (c == '\n' || c == '\r' || needs_repair_byte(c)) return pos;
-  }
-  return n;
 }
 
 // The fast path of scan() for a block without a prefix: takes whole "ordinary" lines from
