@@ -9,6 +9,8 @@
 #include <limits>
 #include <string>
 
+#include "core/byte_find.hpp"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -124,13 +126,8 @@ std::string header_block::unfolded_value(std::size_t i) const {
   const char* const end = p + raw.size();
   while (p < end) {
     // Unfolding (RFC 5322 2.2.3) removes the line break and keeps the WSP that follows it.
-    // Runs are found with memchr: normalise_input() leaves LF only, a caller's block may
-    // hold CR too.
-    const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-    const char* stop = lf != nullptr ? static_cast<const char*>(lf) : end;
-    if (const void* cr = std::memchr(p, '\r', static_cast<std::size_t>(stop - p))) {
-      stop = static_cast<const char*>(cr);
-    }
+    // normalise_input() leaves LF only; a caller's block may hold CR too.
+    const char* stop = detail::find_either(p, end, '\n', '\r');
     out.append(p, static_cast<std::size_t>(stop - p));
     p = stop;
     while (p < end && (*p == '\n' || *p == '\r')) ++p;
@@ -166,9 +163,9 @@ header_block split_header_block(std::string text, const header_limits& limits) {
   std::uint32_t line_no = 0;
   bool current_open = false;  // the last field may still take continuation lines
   while (pos < s.size()) {
-    const std::size_t nl = s.find('\n', pos);
-    const std::size_t end = nl == std::string_view::npos ? s.size() : nl;
-    const std::size_t next = nl == std::string_view::npos ? s.size() : nl + 1;
+    const auto end = static_cast<std::size_t>(
+        detail::find_byte(s.data() + pos, s.data() + s.size(), '\n') - s.data());
+    const std::size_t next = end == s.size() ? end : end + 1;
     const std::string_view line = s.substr(pos, end - pos);
     ++line_no;
     if (!line.empty() && is_wsp(line[0])) {

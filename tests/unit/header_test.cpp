@@ -1,10 +1,12 @@
 // The header splitter, on real field layouts.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <string_view>
 
+#include "core/byte_find.hpp"
 #include "hopscope/header.hpp"
 
 using hopscope::split_header_block;
@@ -162,4 +164,33 @@ TEST_CASE("field names are read as a byte-at-a-time ftext scan reads them", "[he
     }
   }
   CHECK(named > 10000);
+}
+
+// find_either()/find_byte() search 16 bytes at a time and end with an overlapping load; the
+// reference is std::find_if. Every range length up to 80 and every start in a buffer of bytes
+// where the searched ones are rare, common or absent (all 256 byte values around them).
+TEST_CASE("find_either and find_byte agree with a byte-at-a-time search", "[header]") {
+  std::mt19937 rng(20261126);
+  std::size_t found = 0, not_found = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string buf(96, '\0');
+    const unsigned one_in = 1 + rng() % 64;  // how rare the searched bytes are
+    for (auto& c : buf) {
+      c = static_cast<char>(rng() % 256);
+      if (c == '\n' || c == '\r') c = 'x';
+      if (rng() % one_in == 0) c = rng() % 2 == 0 ? '\n' : '\r';
+    }
+    const std::size_t begin = rng() % 16;
+    for (std::size_t length = 0; begin + length <= buf.size() && length <= 80; ++length) {
+      const char* p = buf.data() + begin;
+      const char* end = p + length;
+      const char* want_either = std::find_if(p, end, [](char c) { return c == '\n' || c == '\r'; });
+      const char* want_lf = std::find(p, end, '\n');
+      REQUIRE(hopscope::detail::find_either(p, end, '\n', '\r') == want_either);
+      REQUIRE(hopscope::detail::find_byte(p, end, '\n') == want_lf);
+      (want_either == end ? not_found : found) += 1;
+    }
+  }
+  CHECK(found > 10000);
+  CHECK(not_found > 10000);
 }
