@@ -111,11 +111,6 @@ class json_writer {
     separator();
     put(std::string_view("null"));
   }
-  /// Already-serialised JSON (a fragment another renderer produced).
-  void raw(std::string_view json) {
-    separator();
-    put(json);
-  }
   [[nodiscard]] bool replaced_invalid_utf8() const noexcept { return replaced_; }
 
  private:

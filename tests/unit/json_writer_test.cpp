@@ -142,7 +142,10 @@ TEST_CASE("json_writer separators, nesting and numbers", "[json]") {
   w.number(2);
   w.end_object();
   w.key("j");
-  w.raw("[1,2]");
+  w.begin_array();
+  w.number(1);
+  w.number(2);
+  w.end_array();
   w.end_object();
   w.finish();
   CHECK(out == R"({"a":[],"b":{},"c":[1,{"d":null},-7],"e":true,"f":2.5,"g":3.0,"h":null,)"
