@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "hopscope/auth.hpp"
 #include "hopscope/chain.hpp"
 #include "hopscope/domain.hpp"
@@ -25,16 +26,6 @@ namespace hopscope {
 namespace {
 
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-char lower_char(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = lower_char(c);
-  return out;
-}
 
 void add_note(std::vector<std::string>& notes, std::string_view code) {
   for (const auto& n : notes) {
@@ -172,10 +163,10 @@ auth_property make_property(std::string_view key, std::string value) {
   auth_property p;
   const std::size_t dot = key.find('.');
   if (dot == std::string_view::npos) {
-    p.property = lower(key);
+    p.property = detail::ascii_lower(key);
   } else {
-    p.ptype = lower(key.substr(0, dot));
-    p.property = lower(key.substr(dot + 1));
+    p.ptype = detail::ascii_lower(key.substr(0, dot));
+    p.property = detail::ascii_lower(key.substr(dot + 1));
   }
   p.value = std::move(value);
   return p;
@@ -248,8 +239,8 @@ void read_segment(scanner& sc, auth_results_field& f, const auth_limits& limits)
       if (const std::size_t slash = method.find('/'); slash != std::string_view::npos) {
         method = method.substr(0, slash);  // "dkim/1=pass" (RFC 8601 2.7 method-version)
       }
-      r.method = lower(method);
-      r.result = lower(val);
+      r.method = detail::ascii_lower(method);
+      r.result = detail::ascii_lower(val);
       f.results.push_back(std::move(r));
       current = &f.results.back();
       continue;
@@ -338,7 +329,7 @@ received_spf parse_received_spf(std::string_view value, const auth_limits& limit
   if (value.size() > limits.max_value_bytes) value = value.substr(0, limits.max_value_bytes);
   scanner sc(value);
   sc.skip_cfws(nullptr, 0);
-  r.result = lower(sc.word());
+  r.result = detail::ascii_lower(sc.word());
   // "Pass (protection.outlook.com: domain of gmail.com designates 209.85.222.47 as permitted
   // sender) receiver=protection.outlook.com; client-ip=209.85.222.47; helo=...; pr=C"
   std::size_t items = 0;
@@ -399,7 +390,7 @@ std::string address_domain(std::string_view text) {
     if (!ok) break;
     ++end;
   }
-  std::string d = lower(s.substr(0, end));
+  std::string d = detail::ascii_lower(s.substr(0, end));
   while (!d.empty() && d.back() == '.') d.pop_back();
   while (!d.empty() && d.front() == '.') d.erase(d.begin());
   if (d.find('.') == std::string::npos) return {};  // "none", "unknown", a bare local part
@@ -573,7 +564,7 @@ enum class field_kind : std::uint8_t {
 
 field_kind classify(std::string_view name) noexcept {
   if (name.empty()) return field_kind::other;
-  switch (lower_char(name[0])) {
+  switch (detail::ascii_lower(name[0])) {
     case 'a':
       if (iequals(name, "Authentication-Results")) return field_kind::ar;
       if (iequals(name, "ARC-Authentication-Results")) return field_kind::arc_ar;
@@ -639,12 +630,12 @@ void read_arc_field(std::vector<arc_set>& sets, std::vector<std::string>& proble
   slot = header_index;
   for (const auto& [t, v] : tags) {
     if (seal) {
-      if (t == "cv") set.chain_validation = lower(v);
-      if (t == "d") set.seal_domain = lower(v);
+      if (t == "cv") set.chain_validation = detail::ascii_lower(v);
+      if (t == "d") set.seal_domain = detail::ascii_lower(v);
       if (t == "s") set.seal_selector = std::string(v);  // trimmed by parse_tag_list
       if (t == "t") set.seal_time = tag_seconds(v);
     } else {
-      if (t == "d") set.signature_domain = lower(v);
+      if (t == "d") set.signature_domain = detail::ascii_lower(v);
       if (t == "t") set.signature_time = tag_seconds(v);
     }
   }

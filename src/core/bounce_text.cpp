@@ -41,14 +41,10 @@ bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_alnum(char c) noexcept { return is_digit(c) || is_alpha(c); }
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-char to_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept {
   if (s.size() < lower_prefix.size()) return false;
   for (std::size_t i = 0; i < lower_prefix.size(); ++i) {
-    if (to_lower(s[i]) != lower_prefix[i]) return false;
+    if (detail::ascii_lower(s[i]) != lower_prefix[i]) return false;
   }
   return true;
 }
@@ -310,12 +306,6 @@ std::string join_block(const std::vector<std::string_view>& lines) {
 
 }  // namespace
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = to_lower(c);
-  return out;
-}
-
 // Candidates for the first letter are found with memchr, once for each case, each position
 // advanced past the other: linear, and as fast as memchr on text without the letter. (A plain
 // byte loop here was the most expensive line of bounce reading.)
@@ -339,7 +329,7 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
     const std::size_t i = std::min(at_lower, at_upper);
     if (i == std::string_view::npos) return i;
     std::size_t k = 1;
-    while (k < needle.size() && to_lower(hay[i + k]) == needle[k]) ++k;
+    while (k < needle.size() && detail::ascii_lower(hay[i + k]) == needle[k]) ++k;
     if (k == needle.size()) return i;
     if (i == at_lower) {
       at_lower = next(lower, i + 1);
@@ -356,13 +346,13 @@ std::string_view trim(std::string_view s) noexcept {
 }
 
 std::string decode_transfer(std::string_view body, std::string_view encoding) {
-  std::string enc = lower_ascii(trim(encoding));
+  std::string enc = detail::ascii_lower(trim(encoding));
   std::string out;
   if (enc == "quoted-printable") {
     out.reserve(body.size());
     auto hex = [](char c) -> int {
       if (is_digit(c)) return c - '0';
-      c = to_lower(c);
+      c = detail::ascii_lower(c);
       if (c >= 'a' && c <= 'f') return c - 'a' + 10;
       return -1;
     };
@@ -634,7 +624,7 @@ std::size_t first_cut_marker_line(std::string_view text) noexcept {
     const std::size_t nl = text.find('\n', pos);
     const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
     if (end - pos < k_max_line) {
-      for (std::size_t i = pos; i < end; ++i) lower[i - pos] = to_lower(text[i]);
+      for (std::size_t i = pos; i < end; ++i) lower[i - pos] = detail::ascii_lower(text[i]);
       const std::string_view line(lower.data(), end - pos);
       bool candidate = false;
       for (std::string_view w : k_cut_marker_words) {
@@ -708,7 +698,7 @@ text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients)
 
   // Which software wrote it: the first strong marker, else the first generic one.
   // Lower-cased once: about 50 phrases are looked for in it.
-  const std::string lowered = lower_ascii(explanation);
+  const std::string lowered = detail::ascii_lower(explanation);
   for (const marker& m : k_markers) {
     if (lowered.find(m.phrase) != std::string::npos) {
       if (m.strong) {
@@ -737,7 +727,7 @@ text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients)
     if (!addr.empty()) {
       std::size_t found = std::string_view::npos;
       for (std::size_t i = 0; i < blocks.size(); ++i) {
-        if (lower_ascii(blocks[i].address) == lower_ascii(addr)) {
+        if (detail::ascii_lower(blocks[i].address) == detail::ascii_lower(addr)) {
           found = i;
           break;
         }
@@ -893,7 +883,7 @@ json_notification parse_ses_json(std::string_view text, std::size_t max_recipien
       j = nlohmann::json::parse(c2, nullptr, false);
       if (j.is_discarded() || !j.is_object()) return out;
     }
-    const std::string type = lower_ascii(json_string(j, "notificationType"));
+    const std::string type = detail::ascii_lower(json_string(j, "notificationType"));
     const char* section = type == "bounce" ? "bounce" : type == "complaint" ? "complaint" : nullptr;
     if (section == nullptr) return out;
     auto s = j.find(section);
@@ -902,14 +892,14 @@ json_notification parse_ses_json(std::string_view text, std::size_t max_recipien
     if (list == s->end() || !list->is_array()) return out;
     out.type = type;
     out.reporting_mta = strip_type_prefix(json_string(*s, "reportingMTA"));
-    out.feedback_type = lower_ascii(json_string(*s, "complaintFeedbackType"));
+    out.feedback_type = detail::ascii_lower(json_string(*s, "complaintFeedbackType"));
     for (const nlohmann::json& e : *list) {
       if (out.recipients.size() >= max_recipients) break;
       bounce_recipient r;
       r.recipient = bare_address(json_string(e, "emailAddress"));
       if (r.recipient.empty()) continue;
       if (type == "bounce") {
-        r.action = lower_ascii(json_string(e, "action"));
+        r.action = detail::ascii_lower(json_string(e, "action"));
         if (r.action.empty()) r.action = "failed";
         r.status = std::string(trim(json_string(e, "status")));
         r.status_field = r.status;
@@ -917,7 +907,7 @@ json_notification parse_ses_json(std::string_view text, std::size_t max_recipien
         r.diagnostic = strip_type_prefix(diag);
         std::size_t semi = diag.find(';');
         if (semi != std::string::npos && semi < 32) {
-          r.diagnostic_type = lower_ascii(trim(std::string_view(diag).substr(0, semi)));
+          r.diagnostic_type = detail::ascii_lower(trim(std::string_view(diag).substr(0, semi)));
         }
       } else {
         r.action = "feedback";

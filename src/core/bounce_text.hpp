@@ -9,11 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "hopscope/dsn.hpp"
 
 namespace hopscope::bounce_detail {
 
-[[nodiscard]] std::string lower_ascii(std::string_view s);
 /// ASCII case-insensitive substring search; `needle` must be lower case. O(n * |needle|).
 [[nodiscard]] std::size_t ifind(std::string_view hay, std::string_view needle,
                                 std::size_t from = 0) noexcept;

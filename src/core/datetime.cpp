@@ -16,6 +16,7 @@
 
 #include <date/date.h>
 
+#include "core/ascii.hpp"
 #include "core/zone_names.hpp"
 
 namespace hopscope {
@@ -39,15 +40,12 @@ constexpr bool is_upper(unsigned char c) noexcept { return c >= 'A' && c <= 'Z';
 constexpr bool is_ws(unsigned char c) noexcept {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
-constexpr unsigned char lower(unsigned char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c - 'A' + 'a') : c;
-}
 
 // ASCII case-insensitive equality; `lower_word` must be lower case.
 constexpr bool iequals(std::string_view word, std::string_view lower_word) noexcept {
   if (word.size() != lower_word.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
-    if (lower(static_cast<unsigned char>(word[i])) != static_cast<unsigned char>(lower_word[i])) {
+    if (detail::ascii_lower(word[i]) != lower_word[i]) {
       return false;
     }
   }
@@ -367,7 +365,7 @@ bool parser::read_zone() noexcept {
   // their signs backwards, so nobody knows which way a real one was meant.
   // Guessed zones must stand alone: the "X" of "X-Mailer" is no zone.
   const bool alone = at_end() || is_ws(peek()) || peek() == '(';
-  if (alone && w.size() == 1 && lower(static_cast<unsigned char>(w[0])) != 'j') {
+  if (alone && w.size() == 1 && detail::ascii_lower(w[0]) != 'j') {
     zone_ = zone_rule::military;
     offset_ = 0;
     return true;

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/ascii.hpp"
 #include "hopscope/auth.hpp"
 #include "hopscope/tag_list.hpp"
 
@@ -14,14 +15,6 @@ namespace hopscope {
 namespace {
 
 constexpr std::size_t k_max_signed_headers = 64;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Removes the folding whitespace a tag value may carry inside it: RFC 6376 3.2 allows FWS
 // anywhere in a value, and Google folds its h= list ("h=mime-version:content-language:
@@ -55,13 +48,13 @@ dkim_signature parse_dkim_signature(std::string_view value) {
         sig.version = std::string(val);
         break;
       case 'a':
-        sig.algorithm = lower(val);
+        sig.algorithm = detail::ascii_lower(val);
         break;
       case 'c':
-        sig.canonicalization = lower(val);
+        sig.canonicalization = detail::ascii_lower(val);
         break;
       case 'd': {
-        sig.domain = lower(without_spaces(val));
+        sig.domain = detail::ascii_lower(without_spaces(val));
         while (!sig.domain.empty() && sig.domain.back() == '.') sig.domain.pop_back();
         break;
       }

@@ -67,7 +67,7 @@ struct content_type {
 content_type read_content_type(std::string_view value) {
   content_type ct;
   std::size_t semi = value.find(';');
-  ct.type = lower_ascii(trim(value.substr(0, semi)));
+  ct.type = detail::ascii_lower(trim(value.substr(0, semi)));
   // "text/plain\n   charset=..." without the ';' (sisimai lhost-x1-02): the type is the
   // first word.
   if (std::size_t sp = ct.type.find_first_of(" \t"); sp != std::string::npos) {
@@ -81,7 +81,7 @@ content_type read_content_type(std::string_view value) {
     std::size_t start = semi + 1;
     std::size_t eq = value.find('=', start);
     if (eq == std::string_view::npos) break;
-    std::string name = lower_ascii(trim(value.substr(start, eq - start)));
+    std::string name = detail::ascii_lower(trim(value.substr(start, eq - start)));
     std::size_t v = eq + 1;
     while (v < value.size() && (value[v] == ' ' || value[v] == '\t')) ++v;
     std::string val;
@@ -98,7 +98,7 @@ content_type read_content_type(std::string_view value) {
       ct.boundary = val;
       ct.has_boundary_param = true;
     } else if (name == "report-type") {
-      ct.report_type = lower_ascii(val);
+      ct.report_type = detail::ascii_lower(val);
     }
   }
   return ct;
@@ -132,7 +132,7 @@ part_header read_part_header(std::string_view header_text) {
     }
   }
   if (auto i = block.find("Content-Transfer-Encoding")) {
-    h.cte = lower_ascii(trim(block.unfolded_value(*i)));
+    h.cte = detail::ascii_lower(trim(block.unfolded_value(*i)));
   }
   if (h.ct.type.empty()) h.ct.type = "text/plain";  // RFC 2045 5.2 default
   return h;
@@ -349,7 +349,7 @@ std::string mimetic_refusal(std::string_view msg, const bounce_limits& limits) {
   return {};
 }
 
-std::string istr(const std::string& s) { return lower_ascii(s); }
+std::string istr(const std::string& s) { return detail::ascii_lower(s); }
 
 // The message as mimetic needs to see it: of the top header only the fields that shape the
 // MIME structure (Content-Type, Content-Transfer-Encoding, MIME-Version, with their
@@ -572,7 +572,7 @@ dsn_groups read_status_parts(const std::vector<mime_part>& parts, const bounce_l
       r.original_recipient = bare_address(field(g, "Original-Recipient"));
       if (r.recipient.empty()) r.recipient = bare_address(field(g, "X-Actual-Recipient"));
       if (r.recipient.empty()) r.recipient = r.original_recipient;
-      r.action = lower_ascii(first_token(field(g, "Action")));
+      r.action = detail::ascii_lower(first_token(field(g, "Action")));
       r.status = first_token(field(g, "Status"));
       r.status_field = r.status;
       r.remote_mta = strip_type_prefix(field(g, "Remote-MTA"));
@@ -580,7 +580,7 @@ dsn_groups read_status_parts(const std::vector<mime_part>& parts, const bounce_l
       r.diagnostic = strip_type_prefix(diag);
       std::size_t semi = diag.find(';');
       if (semi != std::string::npos && semi < 32) {
-        r.diagnostic_type = lower_ascii(trim(std::string_view(diag).substr(0, semi)));
+        r.diagnostic_type = detail::ascii_lower(trim(std::string_view(diag).substr(0, semi)));
       }
       r.last_attempt = field(g, "Last-Attempt-Date");
       out.recipients.push_back(std::move(r));
@@ -694,27 +694,27 @@ constexpr word_set k_bounce_subjects{std::array<std::string_view, 20>{"undeliver
 bool may_be_bounce(const header_block& h) noexcept {
   try {
     if (auto i = h.find("Content-Type")) {
-      std::string v = lower_ascii(h.raw_value(*i));
+      std::string v = detail::ascii_lower(h.raw_value(*i));
       if (v.find("multipart/report") != std::string::npos) return true;
       if (v.find("delivery-status") != std::string::npos) return true;
     }
     if (h.find("X-Failed-Recipients")) return true;
     if (auto i = h.find("From")) {
-      if (contains_any(lower_ascii(h.raw_value(*i)), k_bounce_senders)) return true;
+      if (contains_any(detail::ascii_lower(h.raw_value(*i)), k_bounce_senders)) return true;
     }
     if (auto i = h.find("Return-Path")) {
       if (trim(h.raw_value(*i)) == "<>") return true;
     }
     if (auto i = h.find("Subject")) {
-      if (contains_any(lower_ascii(h.raw_value(*i)), k_bounce_subjects)) return true;
+      if (contains_any(detail::ascii_lower(h.raw_value(*i)), k_bounce_subjects)) return true;
     }
     if (auto i = h.find("Auto-Submitted")) {
-      std::string v = lower_ascii(h.raw_value(*i));
+      std::string v = detail::ascii_lower(h.raw_value(*i));
       if (v.find("auto-replied") != std::string::npos) return false;
       if (v.find("auto-generated") != std::string::npos) return true;
     }
   } catch (...) {
-    // lower_ascii allocates; out of memory means "not a bounce" for a cheap test.
+    // ascii_lower allocates; out of memory means "not a bounce" for a cheap test.
   }
   return false;
 }
@@ -827,7 +827,7 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
     if (groups.empty()) continue;
     const header_block& g = groups.front();
     feedback_report f;
-    f.feedback_type = lower_ascii(trim(field(g, "Feedback-Type")));
+    f.feedback_type = detail::ascii_lower(trim(field(g, "Feedback-Type")));
     f.user_agent = field(g, "User-Agent");
     f.version = field(g, "Version");
     f.source_ip = field(g, "Source-IP");

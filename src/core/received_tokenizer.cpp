@@ -2,6 +2,8 @@
 // received parser: one left-to-right pass, fixed-size token storage, no regex, no recursion.
 #include "core/received_tokenizer.hpp"
 
+#include "core/ascii.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -14,10 +16,6 @@ namespace {
 
 constexpr bool is_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-constexpr char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -91,7 +89,7 @@ rtoken make(std::size_t begin, std::size_t length, rtok_kind kind, bool untermin
 
 clause_kind keyword(std::string_view w) noexcept {
   if (w.size() < 2 || w.size() > 4) return clause_kind::prelude;
-  switch (lower(w[0])) {  // most words are not keywords: reject them on the first byte
+  switch (ascii_lower(w[0])) {  // most words are not keywords: reject them on the first byte
     case 'b':
     case 'i':
     case 'v':
@@ -180,7 +178,7 @@ std::size_t find_unsemicoloned_date(const tokenized_received& t) noexcept {
 bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
 }

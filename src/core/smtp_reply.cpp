@@ -8,6 +8,7 @@
 #include <bitset>
 #include <string>
 
+#include "core/ascii.hpp"
 #include "core/smtp_knowledge.hpp"
 
 namespace hopscope {
@@ -17,7 +18,6 @@ constexpr std::size_t k_max_display_input = 4096;
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -28,12 +28,6 @@ std::string_view trim(std::string_view s) noexcept {
 std::string_view trim_left(std::string_view s) noexcept {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   return s;
-}
-
-std::string lower_copy(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower(c);
-  return out;
 }
 
 // Reads 1-3 digits at s[i]; no leading zero unless the number is 0 (RFC 3463 2).
@@ -548,7 +542,7 @@ explanation explain_enhanced_status(const enhanced_status& status) {
 
 std::vector<vendor_match> match_vendor_diagnostics(std::string_view text) {
   std::vector<vendor_match> out;
-  const std::string lowered = lower_copy(text);
+  const std::string lowered = detail::ascii_lower(text);
   const pair_filter pairs(lowered);
   std::vector<std::string_view> groups_done;
   for (const auto& p : detail::vendor_table()) {
@@ -633,7 +627,7 @@ text_explanation explain_text(std::string_view reply_text, const smtp_reply_limi
     for (const auto& n : te.reply->notes) {
       if (n.code == "status_varies") te.contradictions.push_back({"status_varies", n.message});
     }
-    const std::string words = lower_copy(te.reply->text);
+    const std::string words = detail::ascii_lower(te.reply->text);
     static constexpr std::string_view k_temporary[] = {"temporar", "try again later", "try later",
                                                        "retry later"};
     static constexpr std::string_view k_permanent[] = {"permanent", "will not succeed",
