@@ -127,7 +127,7 @@ std::string header_block::unfolded_value(std::size_t i) const {
   while (p < end) {
     // Unfolding (RFC 5322 2.2.3) removes the line break and keeps the WSP that follows it.
     // normalise_input() leaves LF only; a caller's block may hold CR too.
-    const char* stop = detail::find_either(p, end, '\n', '\r');
+    const char* stop = detail::find_any<'\n', '\r'>(p, end);
     out.append(p, static_cast<std::size_t>(stop - p));
     p = stop;
     while (p < end && (*p == '\n' || *p == '\r')) ++p;
@@ -164,7 +164,7 @@ header_block split_header_block(std::string text, const header_limits& limits) {
   bool current_open = false;  // the last field may still take continuation lines
   while (pos < s.size()) {
     const auto end = static_cast<std::size_t>(
-        detail::find_byte(s.data() + pos, s.data() + s.size(), '\n') - s.data());
+        detail::find_any<'\n'>(s.data() + pos, s.data() + s.size()) - s.data());
     const std::size_t next = end == s.size() ? end : end + 1;
     const std::string_view line = s.substr(pos, end - pos);
     ++line_no;

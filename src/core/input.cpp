@@ -11,10 +11,7 @@
 #include <cstring>
 #include <string>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "core/byte_find.hpp"
 #include "hopscope/header.hpp"
 
 namespace hopscope {
@@ -31,31 +28,12 @@ struct raw_line {
   bool may_need_repair = false;  // holds a NUL or a 0xC2 (the first byte of a no-break space)
 };
 
-bool needs_repair_byte(char c) noexcept { return c == '\0' || c == '\xC2'; }
-
 // The first LF, CR, NUL or 0xC2 at or after `pos`, or `n`: where an ordinary line ends or
-// stops being ordinary. 16 bytes at a time where SSE2 is there: this runs over every header
-// line of every message in a batch, and memchr() calls per line were most of the scan.
+// stops being ordinary. This runs over every header line of every message in a batch, and
+// memchr() calls per line were most of the scan.
 std::size_t find_line_end_or_oddity(const char* base, std::size_t pos, std::size_t n) noexcept {
-#if defined(__SSE2__)
-  const __m128i lf = _mm_set1_epi8('\n');
-  const __m128i cr = _mm_set1_epi8('\r');
-  const __m128i nul = _mm_setzero_si128();
-  const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
-  for (; pos + 16 <= n; pos += 16) {
-    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + pos));
-    const __m128i hits =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, lf), _mm_cmpeq_epi8(chunk, cr)),
-                     _mm_or_si128(_mm_cmpeq_epi8(chunk, nul), _mm_cmpeq_epi8(chunk, c2)));
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
-    if (mask != 0) return pos + static_cast<unsigned>(__builtin_ctz(mask));
-  }
-#endif
-  for (; pos < n; ++pos) {
-    const char c = base[pos];
-    if (c == '\n' || c == '\r' || needs_repair_byte(c)) return pos;
-  }
-  return n;
+  return static_cast<std::size_t>(detail::find_any<'\n', '\r', '\0', '\xC2'>(base + pos, base + n) -
+                                  base);
 }
 
 // The first CR or LF at or after `pos`, or `n`; `special` is set when a NUL or 0xC2 comes

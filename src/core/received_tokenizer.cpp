@@ -3,6 +3,7 @@
 #include "core/received_tokenizer.hpp"
 
 #include "core/ascii.hpp"
+#include "core/byte_find.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -64,22 +65,7 @@ std::size_t word_end(const char* text, std::size_t i, std::size_t n) noexcept {
 
 // The first '(', ')' or '\\' at or after `i` in a comment, or `n`.
 std::size_t comment_stop(const char* text, std::size_t i, std::size_t n) noexcept {
-#if defined(__SSE2__)
-  const __m128i open = _mm_set1_epi8('(');
-  const __m128i close = _mm_set1_epi8(')');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
-    const __m128i stops =
-        _mm_or_si128(_mm_cmpeq_epi8(v, backslash),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)));
-    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stops)); mask != 0) {
-      return i + static_cast<unsigned>(__builtin_ctz(mask));
-    }
-  }
-#endif
-  while (i < n && text[i] != '(' && text[i] != ')' && text[i] != '\\') ++i;
-  return i;
+  return static_cast<std::size_t>(find_any<'(', ')', '\\'>(text + i, text + n) - text);
 }
 
 rtoken make(std::size_t begin, std::size_t length, rtok_kind kind, bool unterminated) noexcept {
