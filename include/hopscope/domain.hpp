@@ -9,7 +9,9 @@ namespace hopscope {
 /// The registrable domain of `host` ("mx1.mail.example.co.uk" -> "example.co.uk"), lower
 /// case, trailing dot removed; empty when `host` is an IP literal, a single label, a public
 /// suffix itself, or not a host name. Uses libpsl with the system's public suffix list
-/// (Debian `publicsuffix`), falling back to libpsl's built-in copy.
+/// (Debian `publicsuffix`), falling back to libpsl's built-in copy. After a thousand calls on
+/// a thread, the same list's text is read into a hash table that answers as libpsl does, a
+/// fraction of the cost. Thread-safe.
 [[nodiscard]] std::string registrable_domain(std::string_view host);
 
 /// True when both hosts have the same non-empty registrable domain.

@@ -5,10 +5,13 @@
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/suffix_table.hpp"
 #include "hopscope/domain.hpp"
 
 TEST_CASE("registrable domains", "[domain]") {
@@ -70,7 +73,10 @@ TEST_CASE("registrable domains agree with psl_registrable_domain", "[domain]") {
   std::istringstream tricky(
       "ck\n*.ck\n!www.ck\n*.kawasaki.jp\n!city.kawasaki.jp\nblogspot.com\nblogspot.co.uk\n"
       "s3.amazonaws.com\ncompute-1.amazonaws.com\nforgot.his.name\nhis.name\nname\ncom\n"
-      "co.uk\nuk\ngov.uk\nservice.gov.uk\nexample\nlocal\n");
+      "co.uk\nuk\ngov.uk\nservice.gov.uk\nexample\nlocal\n"
+      // IDN rules in their ASCII form (\u516c\u53f8.cn, \u0627\u06cc\u0631\u0627\u0646.ir): names
+      // with an "xn--" label are answered by libpsl, not the suffix table.
+      "xn--55qx5d.cn\nxn--mgba3a4f16a.ir\n");
   std::vector<std::string> names = names_under_rules(tricky);
   const char* k_system_list = "/usr/share/publicsuffix/public_suffix_list.dat";
   std::ifstream system_list(k_system_list);
@@ -90,5 +96,94 @@ TEST_CASE("registrable domains agree with psl_registrable_domain", "[domain]") {
       }
     }
   }
+  CHECK(differ == 0);
+}
+
+namespace {
+
+const psl_ctx_t* latest_list() {
+  static const psl_ctx_t* ctx = psl_latest(nullptr);
+  return ctx;
+}
+
+bool psl_says_public(const hopscope::detail::suffix_table& table, const std::string& name) {
+  INFO(name);
+  REQUIRE(table.handles(name));
+  return psl_is_public_suffix(latest_list(), name.c_str()) != 0;
+}
+
+}  // namespace
+
+// The rules of each kind, as libpsl reads them from a list's text.
+TEST_CASE("suffix table: rules, wildcards, exceptions", "[domain]") {
+  const auto table = hopscope::detail::suffix_table::from_text(
+      "// comment line\n"
+      "\n"
+      "com\n"
+      "  co.uk   trailing words are ignored\r\n"
+      "ck\n*.ck\n!www.ck\n"
+      "*.kawasaki.jp\n!city.kawasaki.jp\n"
+      "forgot.his.name\nname\n"
+      "*bad.example\n"                 // libpsl supports only "*." wildcards
+      "\xe5\x85\xac\xe5\x8f\xb8.cn\n"  // an IDN rule: left to libpsl
+      "EXAMPLE.NET\n");
+  REQUIRE(table);
+  using hopscope::detail::suffix_table;
+  CHECK(table->is_public("com"));
+  CHECK(table->is_public("anything"));  // one label: the implicit "*" rule
+  CHECK(table->is_public("co.uk"));
+  CHECK_FALSE(table->is_public("bbc.co.uk"));
+  CHECK(table->is_public("ck"));
+  CHECK(table->is_public("foo.ck"));        // under *.ck
+  CHECK_FALSE(table->is_public("www.ck"));  // the exception
+  CHECK_FALSE(table->is_public("a.foo.ck"));
+  CHECK(table->is_public("kawasaki.jp"));  // *.kawasaki.jp makes kawasaki.jp public too
+  CHECK(table->is_public("x.kawasaki.jp"));
+  CHECK_FALSE(table->is_public("city.kawasaki.jp"));
+  CHECK(table->is_public("forgot.his.name"));
+  CHECK_FALSE(table->is_public("his.name"));
+  CHECK_FALSE(table->is_public("bad.example"));
+  CHECK_FALSE(table->is_public("xbad.example"));
+  CHECK(table->is_public("example.net"));  // rules are lower-cased
+  CHECK_FALSE(table->is_public("shop.cn"));
+  CHECK_FALSE(hopscope::detail::suffix_table::from_text("// only comments\n\n"));
+  CHECK(suffix_table::handles("mx.example.com"));
+  CHECK_FALSE(suffix_table::handles("xn--55qx5d.cn"));
+  CHECK_FALSE(suffix_table::handles("shop.xn--55qx5d.cn"));
+  CHECK_FALSE(suffix_table::handles(".example.com"));
+  CHECK_FALSE(suffix_table::handles("mx..example.com"));
+  CHECK_FALSE(suffix_table::handles(""));
+}
+
+// The table answers what libpsl answers, with the list libpsl loads, for every name under
+// every rule of it (and their parents) that the table handles.
+TEST_CASE("suffix table agrees with psl_is_public_suffix over the system list", "[domain]") {
+  const char* path = psl_builtin_filename();
+  std::ifstream in(path != nullptr ? path : "");
+  if (!in || latest_list() == nullptr || latest_list() == psl_builtin()) {
+    WARN("no system public suffix list next to libpsl's: registrable_domain() uses libpsl only");
+    return;
+  }
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const auto table = hopscope::detail::suffix_table::from_text(text);
+  REQUIRE(table);
+  std::istringstream lines(text);
+  std::vector<std::string> names = names_under_rules(lines);
+  std::size_t checked = 0, differ = 0;
+  for (const auto& name : names) {
+    for (std::string_view n = name; !n.empty();) {  // the name and each of its parents
+      const std::string s(n);
+      if (hopscope::detail::suffix_table::handles(s)) {
+        ++checked;
+        if (table->is_public(s) != psl_says_public(*table, s) && ++differ <= 10) {
+          UNSCOPED_INFO(s << ": table says " << table->is_public(s));
+        }
+      }
+      const std::size_t dot = n.find('.');
+      n = dot == std::string_view::npos ? std::string_view() : n.substr(dot + 1);
+    }
+  }
+  INFO(checked << " names checked");
+  CHECK(checked > 50000);
   CHECK(differ == 0);
 }
