@@ -16,6 +16,17 @@ namespace {
 // attempt O(1).
 constexpr std::size_t k_max_charset = 64;
 
+bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 // RFC 2047 2: charset is a "token": printable ASCII except SPACE and especials.
 bool is_token_char(char c) noexcept {
   if (c <= ' ' || c >= 0x7F) return false;
@@ -31,7 +42,7 @@ charset_kind classify_charset(std::string_view name) noexcept {
   // RFC 2231 5 lets a charset carry a language: "=?utf-8*sl?Q?_omre=C5?=".
   const std::size_t star = name.find('*');
   if (star != std::string_view::npos) name = name.substr(0, star);
-  if (iequals(name, "utf-8") || iequals(name, "utf8")) return charset_kind::utf8;
+  if (ascii_iequals(name, "utf-8") || ascii_iequals(name, "utf8")) return charset_kind::utf8;
   // The WHATWG Encoding Standard maps all of these labels to windows-1252, and so do mail
   // readers: "iso-8859-1" text from Outlook routinely holds 1252 quotes, as in
   // "=?Windows-1252?Q?ENC:_=93#Get_Straight_#Teeth_from_Home=94?=" (phishing_pot sample-248).
@@ -41,7 +52,7 @@ charset_kind classify_charset(std::string_view name) noexcept {
       "latin1",       "latin-1", "l1",       "cp819",      "us-ascii",  "ascii",
   };
   for (const auto candidate : k_1252_names) {
-    if (iequals(name, candidate)) return charset_kind::windows_1252;
+    if (ascii_iequals(name, candidate)) return charset_kind::windows_1252;
   }
   return charset_kind::unknown;
 }

@@ -8,11 +8,11 @@
 #include <cstring>
 
 #include "core/received_tokenizer.hpp"
-#include "hopscope/header.hpp"
 
 namespace hopscope {
 namespace {
 
+using detail::ascii_iequals;
 using detail::ascii_istarts_with;
 using detail::clause_kind;
 using detail::rclause;
@@ -44,13 +44,13 @@ std::string_view strip_angle(std::string_view s) noexcept {
 bool contains_i(std::string_view hay, std::string_view needle) noexcept {
   if (needle.size() > hay.size()) return false;
   for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    if (iequals(hay.substr(i, needle.size()), needle)) return true;
+    if (ascii_iequals(hay.substr(i, needle.size()), needle)) return true;
   }
   return false;
 }
 
 bool ends_with_i(std::string_view s, std::string_view suffix) noexcept {
-  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+  return s.size() >= suffix.size() && ascii_iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
 // Cheap pre-check so ordinary host names never reach parse_ip(): an address has only hex digits,
@@ -167,10 +167,10 @@ void read_tls_pairs(std::string_view c, received_hop& hop) {
     if (eq == std::string_view::npos) continue;
     const std::string_view key = kv.substr(0, eq);
     const std::string_view val = kv.substr(eq + 1);
-    if (iequals(key, "version")) {
+    if (ascii_iequals(key, "version")) {
       hop.tls = true;
       if (hop.tls_version.empty()) hop.tls_version = val;
-    } else if (iequals(key, "cipher")) {
+    } else if (ascii_iequals(key, "cipher")) {
       hop.tls = true;
       if (hop.tls_cipher.empty()) hop.tls_cipher = val;
     }
@@ -239,7 +239,7 @@ bool read_common_comment(std::string_view c, received_hop& hop, std::uint32_t& m
     hop.tls = true;
     if (s.size() > 1 && hop.tls_version.empty()) hop.tls_version = s.at(1);
     for (std::size_t i = 2; i + 1 < s.size(); ++i) {
-      if (iequals(s.at(i), "cipher") && hop.tls_cipher.empty()) {
+      if (ascii_iequals(s.at(i), "cipher") && hop.tls_cipher.empty()) {
         hop.tls_cipher = s.at(i + 1);
         break;
       }
@@ -322,7 +322,7 @@ bool read_common_comment(std::string_view c, received_hop& hop, std::uint32_t& m
   if (starts_word(c, "Zimbra")) return mark(mk_zimbra);
   if (starts_word(c, "Courier")) return mark(mk_courier);
   if (starts_word(c, "Coremail")) return mark(mk_coremail);
-  if (iequals(c, "SG")) return mark(mk_sendgrid);
+  if (ascii_iequals(c, "SG")) return mark(mk_sendgrid);
   // "(Oracle Communications Messaging Server 7.0.5.33.0 64bit (built Aug 27 2014))",
   // "(Sun Java(tm) System Messaging Server 6.3-8.04 (built Jul 29 2009; 32bit))",
   // "(Sun Internet Mail Server sims.4.0.2000.10.12.16.25.p8)"
@@ -337,7 +337,7 @@ bool read_common_comment(std::string_view c, received_hop& hop, std::uint32_t& m
 // Postfix/SendGrid "unknown", Docker-hosted HTTP submitters "<unknown>":
 //   "from <unknown> (<unknown> []) by 3e8dcdb3b88a with HTTP id 6562cda77ebf7fac42999d8e"
 bool is_unknown(std::string_view name) noexcept {
-  return iequals(name, "unknown") || iequals(name, "<unknown>");
+  return ascii_iequals(name, "unknown") || ascii_iequals(name, "<unknown>");
 }
 
 struct from_result {
@@ -390,7 +390,7 @@ void read_from_comment(std::string_view c, received_hop& hop, from_result& fr,
   // qmail / IronPort / Yahoo: "from unknown (HELO relay-3.example.com) (192.0.2.203)",
   //   "from 127.0.0.1  (EHLO a22-22.smtp-out.amazonses.com) (203.0.113.225)"
   if (s.size() >= 2 && s.kind(0) == rtok_kind::word &&
-      (iequals(s.at(0), "HELO") || iequals(s.at(0), "EHLO"))) {
+      (ascii_iequals(s.at(0), "HELO") || ascii_iequals(s.at(0), "EHLO"))) {
     fr.helo_kw = s.at(1);
     marks |= mk_qmail;
     return;
@@ -416,7 +416,7 @@ void read_from_comment(std::string_view c, received_hop& hop, from_result& fr,
     const auto lit = s.at(1);
     if (auto ip = ip_of(lit)) {
       fr.comment_ip = std::move(ip);
-    } else if (!iequals(lit, "[local]") && lit != "[]") {
+    } else if (!ascii_iequals(lit, "[local]") && lit != "[]") {
       // OpenSMTPD "(localhost [local])"; "from <unknown> (<unknown> [])" (an HTTP submission)
       add_diag(hop, "bad_ip", "address in the from comment is not an IP: " + excerpt(lit));
     }
@@ -441,7 +441,7 @@ void read_from_comment(std::string_view c, received_hop& hop, from_result& fr,
     return;
   }
   // Yahoo Japan: "from unknown (HELO ?192.0.2.3?) (192.0.2.135 with plain)": SMTP AUTH PLAIN.
-  if (s.size() >= 3 && s.kind(0) == rtok_kind::word && iequals(s.at(1), "with")) {
+  if (s.size() >= 3 && s.kind(0) == rtok_kind::word && ascii_iequals(s.at(1), "with")) {
     if (auto ip = ip_of(s.at(0))) {
       fr.comment_ip = std::move(ip);
       hop.authenticated = true;
@@ -450,7 +450,7 @@ void read_from_comment(std::string_view c, received_hop& hop, from_result& fr,
     }
   }
   // DragonFly Mail Agent, local submission: "from root (uid 0) (envelope-from x) id e06d1 by ..."
-  if (s.size() == 2 && iequals(s.at(0), "uid")) return;
+  if (s.size() == 2 && ascii_iequals(s.at(0), "uid")) return;
   if (s.size() == 1) {
     std::string_view w = s.at(0);
     // Exchange "(2603:10b6:5:3af:cafe::d8)", "(::1)", "(89.144.36.138)"; qmail "(192.0.2.203)",
@@ -588,20 +588,20 @@ void read_by(const detail::tokenized_received& t, const rclause& cl, received_ho
       return;
     }
     // MS SMTPSVC: "by COL004-MC3F10.hotmail.com over TLS secured channel with Microsoft SMTPSVC"
-    if (iequals(txt, "over")) {
+    if (ascii_iequals(txt, "over")) {
       prev_over = true;
       return;
     }
-    if (prev_over && iequals(txt, "TLS")) {
+    if (prev_over && ascii_iequals(txt, "TLS")) {
       hop.tls = true;
       return;
     }
-    if (iequals(txt, "secured") || iequals(txt, "channel")) return;
+    if (ascii_iequals(txt, "secured") || ascii_iequals(txt, "channel")) return;
     add_diag(hop, "unparsed_text", "in the by clause: " + excerpt(txt));
   });
   if (!first) {
     // Only "by uid N" is a known reason for a second by clause.
-    if (cl.count > 0 && iequals(token_text(t.text, t.list.tokens[cl.first]), "uid")) {
+    if (cl.count > 0 && ascii_iequals(token_text(t.text, t.list.tokens[cl.first]), "uid")) {
       marks |= mk_qmail | mk_qmail_local;
     } else {
       add_diag(hop, "unparsed_text", "a second by clause");
@@ -625,11 +625,11 @@ void protocol_flags(std::string_view p, received_hop& hop) noexcept {
   }
   if (!base.empty()) {
     const std::string_view rest = p.substr(base.size());
-    if (iequals(rest, "S") || iequals(rest, "SA")) hop.tls = true;
-    if (iequals(rest, "A") || iequals(rest, "SA")) hop.authenticated = true;
+    if (ascii_iequals(rest, "S") || ascii_iequals(rest, "SA")) hop.tls = true;
+    if (ascii_iequals(rest, "A") || ascii_iequals(rest, "SA")) hop.authenticated = true;
     return;
   }
-  if (iequals(p, "HTTPS")) hop.tls = true;
+  if (ascii_iequals(p, "HTTPS")) hop.tls = true;
 }
 
 void read_with(const detail::tokenized_received& t, const rclause& cl, received_hop& hop,
@@ -649,7 +649,7 @@ void read_with(const detail::tokenized_received& t, const rclause& cl, received_
       hop.with = txt;
       // Exchange "with Microsoft SMTP Server (version=TLS1_2, cipher=...)", IIS
       // "with Microsoft SMTPSVC(6.0.3790.4675)": the protocol is several words.
-      microsoft = iequals(txt, "Microsoft");
+      microsoft = ascii_iequals(txt, "Microsoft");
       joining = microsoft;
       return;
     }
@@ -659,7 +659,7 @@ void read_with(const detail::tokenized_received& t, const rclause& cl, received_
       return;
     }
     // Exim: "with esmtps (TLS1.3) tls TLS_AES_256_GCM_SHA384"
-    if (iequals(txt, "tls")) {
+    if (ascii_iequals(txt, "tls")) {
       prev_tls = true;
       hop.tls = true;
       return;
@@ -721,7 +721,7 @@ void read_rest(const detail::tokenized_received& t, const rclause& cl, received_
     }
     // OpenSMTPD: "with ESMTPSA id 4e3a1b2c (TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO) auth=yes
     // user=x for <...>"
-    if (iequals(txt, "auth=yes")) {
+    if (ascii_iequals(txt, "auth=yes")) {
       hop.authenticated = true;
       return;
     }
@@ -730,7 +730,7 @@ void read_rest(const detail::tokenized_received& t, const rclause& cl, received_
       return;
     }
     // Haraka: "with ESMTP id zzz.1 envelope-from <fbl@bounce.mailstream.senderscore.net>"
-    if (iequals(txt, "envelope-from")) {
+    if (ascii_iequals(txt, "envelope-from")) {
       prev_envfrom = true;
       return;
     }
@@ -757,11 +757,12 @@ bool host_in(std::string_view host, std::string_view domain) noexcept {
 std::string_view pick_convention(const received_hop& hop, std::uint32_t marks) noexcept {
   const std::string_view by = hop.by_host;
   // Providers first, by the host that wrote the line.
-  if ((marks & mk_exchange) || iequals(hop.via, "Frontend Transport") ||
-      iequals(hop.via, "Mailbox Transport") ||
+  if ((marks & mk_exchange) || ascii_iequals(hop.via, "Frontend Transport") ||
+      ascii_iequals(hop.via, "Mailbox Transport") ||
       ((host_in(by, "outlook.com") || host_in(by, "exchangelabs.com") ||
         host_in(by, "outlook.office365.com")) &&
-       (iequals(hop.with, "HTTPS") || iequals(hop.with, "mapi") || iequals(hop.with, "HTTP")))) {
+       (ascii_iequals(hop.with, "HTTPS") || ascii_iequals(hop.with, "mapi") ||
+        ascii_iequals(hop.with, "HTTP")))) {
     return "exchange";
   }
   if (marks & mk_smtpsvc) return "ms-smtpsvc";
@@ -770,7 +771,7 @@ std::string_view pick_convention(const received_hop& hop, std::uint32_t marks) n
     return "google";
   }
   if (host_in(by, "yahoo.com") || host_in(by, "yahoo.co.jp") || host_in(by, "yahoo.net") ||
-      host_in(by, "yahoodns.net") || iequals(hop.with, "NNFMP")) {
+      host_in(by, "yahoodns.net") || ascii_iequals(hop.with, "NNFMP")) {
     return "yahoo";
   }
   if (host_in(by, "amazonses.com") || host_in(by, "amazonaws.com")) return "amazon-ses";
@@ -793,10 +794,11 @@ std::string_view pick_convention(const received_hop& hop, std::uint32_t marks) n
   if (marks & mk_zimbra) return "zimbra";
   if (marks & mk_courier) return "courier";
   if (marks & mk_sendmail) return "sendmail";
-  if (iequals(hop.with, "MailEnable")) return "mailenable";
+  if (ascii_iequals(hop.with, "MailEnable")) return "mailenable";
   if (marks & mk_coremail) return "coremail";
   if (marks & mk_qmail) return "qmail";
-  if (iequals(hop.via, "HTTP") || iequals(hop.with, "HTTP") || iequals(hop.with, "HTTPS")) {
+  if (ascii_iequals(hop.via, "HTTP") || ascii_iequals(hop.with, "HTTP") ||
+      ascii_iequals(hop.with, "HTTPS")) {
     return "http";
   }
   return "generic";

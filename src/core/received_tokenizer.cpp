@@ -4,7 +4,6 @@
 
 #include "core/ascii.hpp"
 #include "core/byte_find.hpp"
-#include "hopscope/header.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -88,16 +87,16 @@ clause_kind keyword(std::string_view w) noexcept {
   }
   switch (w.size()) {
     case 2:
-      if (iequals(w, "by")) return clause_kind::by;
-      if (iequals(w, "id")) return clause_kind::id;
+      if (ascii_iequals(w, "by")) return clause_kind::by;
+      if (ascii_iequals(w, "id")) return clause_kind::id;
       break;
     case 3:
-      if (iequals(w, "via")) return clause_kind::via;
-      if (iequals(w, "for")) return clause_kind::for_;
+      if (ascii_iequals(w, "via")) return clause_kind::via;
+      if (ascii_iequals(w, "for")) return clause_kind::for_;
       break;
     case 4:
-      if (iequals(w, "from")) return clause_kind::from;
-      if (iequals(w, "with")) return clause_kind::with;
+      if (ascii_iequals(w, "from")) return clause_kind::from;
+      if (ascii_iequals(w, "with")) return clause_kind::with;
       break;
     default:
       break;
@@ -111,7 +110,7 @@ bool is_weekday(std::string_view w) noexcept {
   static constexpr std::string_view k_long[] = {"monday", "tuesday",  "wednesday", "thursday",
                                                 "friday", "saturday", "sunday"};
   for (std::size_t i = 0; i < 7; ++i) {
-    if (iequals(w, k_days[i]) || iequals(w, k_long[i])) return true;
+    if (ascii_iequals(w, k_days[i]) || ascii_iequals(w, k_long[i])) return true;
   }
   return false;
 }
@@ -162,8 +161,16 @@ std::size_t find_unsemicoloned_date(const tokenized_received& t) noexcept {
 
 }  // namespace
 
+bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
 bool ascii_istarts_with(std::string_view s, std::string_view prefix) noexcept {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+  return s.size() >= prefix.size() && ascii_iequals(s.substr(0, prefix.size()), prefix);
 }
 
 flat_result tokenize_flat(std::string_view text, rtoken* out, std::size_t capacity) noexcept {

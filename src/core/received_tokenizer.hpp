@@ -76,7 +76,8 @@ struct tokenized_received {
 void tokenize_received(std::string_view value, std::size_t max_bytes, std::size_t max_tokens,
                        tokenized_received& out) noexcept;
 
-/// ASCII case-insensitive prefix test (no locale); equality is hopscope::iequals().
+/// ASCII case-insensitive equality (no locale).
+[[nodiscard]] bool ascii_iequals(std::string_view a, std::string_view b) noexcept;
 [[nodiscard]] bool ascii_istarts_with(std::string_view s, std::string_view prefix) noexcept;
 
 /// The text of a token (for comments: the inside, without the parentheses).
