@@ -6,26 +6,18 @@
 #include <string>
 #include <string_view>
 
+#include "core/ascii.hpp"
 #include "hopscope/header.hpp"
 
 namespace hopscope {
 namespace {
 
+using detail::ascii_iequals;
+
 // RFC 2047 2 caps a whole encoded word at 75 characters; real charset names are far shorter.
 // A longer "charset" means the "=?" was not the start of a word, and the cap keeps each failed
 // attempt O(1).
 constexpr std::size_t k_max_charset = 64;
-
-bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // RFC 2047 2: charset is a "token": printable ASCII except SPACE and especials.
 bool is_token_char(char c) noexcept {

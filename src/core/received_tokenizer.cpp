@@ -161,14 +161,6 @@ std::size_t find_unsemicoloned_date(const tokenized_received& t) noexcept {
 
 }  // namespace
 
-bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
 bool ascii_istarts_with(std::string_view s, std::string_view prefix) noexcept {
   return s.size() >= prefix.size() && ascii_iequals(s.substr(0, prefix.size()), prefix);
 }

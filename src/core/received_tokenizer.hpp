@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/ascii.hpp"
+
 namespace hopscope::detail {
 
 enum class rtok_kind : std::uint8_t {
@@ -76,8 +78,7 @@ struct tokenized_received {
 void tokenize_received(std::string_view value, std::size_t max_bytes, std::size_t max_tokens,
                        tokenized_received& out) noexcept;
 
-/// ASCII case-insensitive equality (no locale).
-[[nodiscard]] bool ascii_iequals(std::string_view a, std::string_view b) noexcept;
+/// ASCII case-insensitive prefix test (no locale); equality is ascii_iequals() (core/ascii.hpp).
 [[nodiscard]] bool ascii_istarts_with(std::string_view s, std::string_view prefix) noexcept;
 
 /// The text of a token (for comments: the inside, without the parentheses).
