@@ -69,19 +69,33 @@ std::size_t copy_plain_run(const char* data, std::size_t i, std::size_t stop, ch
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
   const __m128i space = _mm_set1_epi8(0x20);
+  // Signed compare: bytes >= 0x80 are negative, so "below 0x20" catches them with controls.
+  auto special_mask = [&](__m128i v) {
+    return static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmplt_epi8(v, space),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)))));
+  };
+  const std::size_t begin = i;
   for (; i + 16 <= stop; i += 16, p += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v);
-    // Signed compare: bytes >= 0x80 are negative, so "below 0x20" catches them with controls.
-    const __m128i special =
-        _mm_or_si128(_mm_cmplt_epi8(v, space),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
-    const int mask = _mm_movemask_epi8(special);
-    if (mask != 0) {
-      const auto n = static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    if (const unsigned mask = special_mask(v); mask != 0) {
+      const auto n = static_cast<std::size_t>(__builtin_ctz(mask));
       p += n;
       return i + n;
     }
+  }
+  // The last few bytes of a run of 16 or more: one block ending at `stop`, instead of a byte
+  // at a time. It overlaps bytes this call already found plain and copied as they are, so
+  // storing them again changes nothing and its first special byte, if any, is at `i` or after.
+  if (i < stop && stop - begin >= 16) {
+    const std::size_t from = stop - 16;  // begin <= from < i
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + from));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p - (i - from)), v);
+    const unsigned mask = special_mask(v);
+    const std::size_t end = mask != 0 ? from + static_cast<std::size_t>(__builtin_ctz(mask)) : stop;
+    p += end - i;
+    return end;
   }
 #endif
   while (i < stop && !k_special.v[static_cast<unsigned char>(data[i])]) *p++ = data[i++];
