@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "core/suffix_table.hpp"
 
 namespace hopscope {
@@ -64,8 +65,7 @@ bool lower_plausible_host(std::string_view host, char* out) noexcept {
   if (host.empty() || host.size() > 253) return false;
   bool dot = false, not_numeric = false;
   for (std::size_t i = 0; i < host.size(); ++i) {
-    char c = host[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const char c = detail::ascii_lower(host[i]);
     out[i] = c;
     if ((c >= 'a' && c <= 'z') || c == '-' || c == '_') {
       not_numeric = true;

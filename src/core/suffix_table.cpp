@@ -4,6 +4,8 @@
 #include <array>
 #include <cstring>
 
+#include "core/ascii.hpp"
+
 namespace hopscope::detail {
 namespace {
 
@@ -100,10 +102,7 @@ std::optional<suffix_table> suffix_table::from_text(std::string_view text) {
 
 void suffix_table::add(std::string_view name, std::uint8_t flags) {
   const auto offset = static_cast<std::uint32_t>(names_.size());
-  names_.append(name);
-  for (std::size_t i = offset; i < names_.size(); ++i) {
-    if (names_[i] >= 'A' && names_[i] <= 'Z') names_[i] = static_cast<char>(names_[i] - 'A' + 'a');
-  }
+  for (const char c : name) names_ += ascii_lower(c);
   const std::string_view stored(names_.data() + offset, name.size());
   entries_.push_back(
       entry{offset, static_cast<std::uint32_t>(name.size()), hash_name(stored), flags});
