@@ -7,7 +7,6 @@
 #include <fstream>
 #include <functional>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,32 +29,27 @@ const psl_ctx_t* context() {
 // from, which Debian's publicsuffix package ships with the DAFSA psl_latest() loads. When
 // psl_latest() fell back to libpsl's built-in copy, the text may be another version, so the
 // table is not used; nor when the text cannot be read. libpsl then answers everything.
+// Read on the first call, whatever the run: a run that moved from libpsl to the table part-way
+// would answer differently, by which thread asked when, for the names libpsl's DAFSA gets wrong
+// (x.m, see suffix_table.hpp). Reading costs a one-message run about 4 M instructions.
 const detail::suffix_table* table() {
   static const std::optional<detail::suffix_table> loaded =
       []() -> std::optional<detail::suffix_table> {
     if (context() == nullptr || context() == psl_builtin()) return std::nullopt;
     const char* path = psl_builtin_filename();
     if (path == nullptr) return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
+    // One read into a buffer of the file's size: a stream copy touched twice the memory (121
+    // page faults more than a run without the table, against 20 this way).
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return detail::suffix_table::from_text(text.str());
+    const std::streamoff size = in.tellg();
+    if (size <= 0 || size > (16 << 20)) return std::nullopt;
+    std::string text(static_cast<std::size_t>(size), '\0');
+    in.seekg(0);
+    if (!in.read(text.data(), size)) return std::nullopt;
+    return detail::suffix_table::from_text(text);
   }();
   return loaded ? &*loaded : nullptr;
-}
-
-// The table, once this thread has asked enough questions to pay for reading the list (about a
-// millisecond, a thousand libpsl lookups' worth): a run over one message asks a dozen, and
-// never reads it. Counted per thread, so that workers share no counter.
-const detail::suffix_table* table_if_worth_it() {
-  constexpr unsigned k_lookups_first = 1000;
-  thread_local unsigned asked = 0;
-  if (asked < k_lookups_first) {
-    ++asked;
-    return nullptr;
-  }
-  return table();
 }
 
 // Lower-cases `host` into `out` in the same pass that checks it is a plausible host name:
@@ -130,7 +124,7 @@ std::string registrable_domain(std::string_view host) {
   std::array<char, 254> buf;
   if (!lower_plausible_host(host, buf.data()) || context() == nullptr) return {};
   const std::string_view h(buf.data(), host.size());
-  if (const auto* list = table_if_worth_it(); list != nullptr) {
+  if (const auto* list = table(); list != nullptr) {
     if (const auto found = list->registrable(h)) return std::string(*found);
   }
   // Otherwise libpsl. Its lookup was a third of the whole analysis in a batch profile; the same

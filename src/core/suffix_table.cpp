@@ -22,10 +22,6 @@ std::uint32_t hash_name(std::string_view s) noexcept {
   return fold(h);
 }
 
-bool has_high_byte(std::string_view s) noexcept {
-  return std::any_of(s.begin(), s.end(), [](char c) { return (c & 0x80) != 0; });
-}
-
 }  // namespace
 
 struct suffix_table::labels {
@@ -70,19 +66,24 @@ std::optional<suffix_table> suffix_table::from_text(std::string_view text) {
   suffix_table table;
   table.names_.reserve(text.size() / 2);  // the rules are under half of the list's text
   table.entries_.reserve(text.size() / 16);
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    pos = eol + 1;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
     // As libpsl reads the list: leading whitespace skipped, a rule ends at the next whitespace.
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    while (p < end && (*p == ' ' || *p == '\t')) ++p;
+    const char* const rule = p;
+    unsigned high = 0;  // any byte of 0x80 and above in the rule
+    while (p < end && *p != '\n' && *p != ' ' && *p != '\t' && *p != '\r') {
+      high |= static_cast<unsigned char>(*p++);
+    }
+    std::string_view line(rule, static_cast<std::size_t>(p - rule));
+    if (p < end && *p != '\n') {  // the rest of the line is not read
+      const void* newline = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+      p = newline != nullptr ? static_cast<const char*>(newline) : end;
+    }
+    if (p < end) ++p;
     if (line.empty() || line.front() == '/') continue;  // a "//" comment (no rule starts so)
-    std::size_t end = 0;
-    while (end < line.size() && line[end] != ' ' && line[end] != '\t' && line[end] != '\r') ++end;
-    line = line.substr(0, end);
-    if (has_high_byte(line)) continue;
+    if ((high & 0x80) != 0) continue;
     std::uint8_t flags = k_plain;
     if (line.front() == '!') {
       flags = k_exception;
@@ -102,7 +103,9 @@ std::optional<suffix_table> suffix_table::from_text(std::string_view text) {
 
 void suffix_table::add(std::string_view name, std::uint8_t flags) {
   const auto offset = static_cast<std::uint32_t>(names_.size());
-  for (const char c : name) names_ += ascii_lower(c);
+  names_.append(name);
+  std::transform(names_.begin() + offset, names_.end(), names_.begin() + offset,
+                 [](char c) { return ascii_lower(c); });
   const std::string_view stored(names_.data() + offset, name.size());
   entries_.push_back(
       entry{offset, static_cast<std::uint32_t>(name.size()), hash_name(stored), flags});
