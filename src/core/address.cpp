@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "core/ascii.hpp"
+
 namespace hopscope {
 namespace {
 
@@ -20,9 +22,7 @@ constexpr std::size_t k_max_zone = 64;
 bool ieq_prefix(std::string_view text, std::string_view prefix) noexcept {
   if (text.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
+    if (detail::ascii_lower(text[i]) != prefix[i]) return false;
   }
   return true;
 }

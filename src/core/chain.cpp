@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ascii.hpp"
 #include "core/chain_internal.hpp"
 #include "hopscope/header.hpp"
 #include "hopscope/tag_list.hpp"
@@ -45,8 +46,7 @@ std::string hop_label(const hop_chain& chain, std::size_t i) {
 }
 
 std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  std::string out = ascii_lower(s);
   while (!out.empty() && out.back() == '.') out.pop_back();
   return out;
 }

@@ -9,6 +9,7 @@
 #include <limits>
 #include <string>
 
+#include "core/ascii.hpp"
 #include "core/byte_find.hpp"
 
 #if defined(__SSE2__)
@@ -18,9 +19,7 @@
 namespace hopscope {
 namespace {
 
-constexpr char ascii_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+using detail::ascii_lower;
 
 bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
 
