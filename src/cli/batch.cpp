@@ -252,7 +252,9 @@ void pipeline::process(slot& s, const input_entry& entry) {
     push(s, render_failure(entry.path, source.error()));
     return;
   }
-  std::string buf;
+  // This worker's read buffer (see read_buffer): nothing below calls process() again.
+  thread_local read_buffer buf;
+  buf.clear();
   auto first = source->read_some(buf, 16384);
   if (!first) {
     push(s, render_failure(entry.path, first.error()));
@@ -264,7 +266,8 @@ void pipeline::process(slot& s, const input_entry& entry) {
   }
   // An mbox: starts with a "From " line, is not a Maildir message and not named .eml. (A
   // single message with an mbox line is read whole then; it still gives one record.)
-  const bool mbox = looks_like_mbox(buf) && !entry.single_message && !ends_with(entry.path, ".eml");
+  const bool mbox =
+      looks_like_mbox(buf.view()) && !entry.single_message && !ends_with(entry.path, ".eml");
   if (mbox) {
     bool any = false;
     mbox_splitter splitter(
@@ -281,7 +284,7 @@ void pipeline::process(slot& s, const input_entry& entry) {
           return may_be_bounce(split_header_block(std::move(in.header), config_.analyse.header));
         },
         k_bounce_cap);
-    splitter.feed(buf);
+    splitter.feed(buf.view());
     while (!stopping()) {
       buf.clear();
       auto got = source->read_some(buf, 256u << 10);
@@ -290,7 +293,7 @@ void pipeline::process(slot& s, const input_entry& entry) {
         return;
       }
       if (*got == 0) break;
-      splitter.feed(buf);
+      splitter.feed(buf.view());
     }
     splitter.finish();
     if (!any)
@@ -304,7 +307,7 @@ void pipeline::process(slot& s, const input_entry& entry) {
     push(s, render_failure(entry.path, done.error()));
     return;
   }
-  push(s, render_message(buf, entry.path, std::nullopt, &*source, std::move(normalised)));
+  push(s, render_message(buf.view(), entry.path, std::nullopt, &*source, std::move(normalised)));
 }
 
 void pipeline::worker() {

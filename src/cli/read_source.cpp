@@ -16,7 +16,7 @@ namespace {
 
 // True when the bytes from `from` on hold a line break followed by another line break: the
 // only place a header block can end.
-bool has_blank_line(const std::string& buf, std::size_t from) {
+bool has_blank_line(std::string_view buf, std::size_t from) {
   for (std::size_t i = from; i + 1 < buf.size(); ++i) {
     const char a = buf[i], b = buf[i + 1];
     if ((a == '\n' || a == '\r') && (b == '\n' || b == '\r')) return true;
@@ -55,28 +55,43 @@ open_source::~open_source() {
   if (owned_ && fd_ >= 0) ::close(fd_);
 }
 
-tl::expected<std::size_t, source_error> open_source::read_some(std::string& buf, std::size_t max) {
-  // Read into a scratch buffer and append what arrived: resizing `buf` by `max` first would
-  // zero-fill bytes that are then overwritten (a bounce body is read 64 KiB at a time).
-  constexpr std::size_t k_scratch = 64u << 10;
-  thread_local std::unique_ptr<char[]> scratch(new char[k_scratch]);
-  max = std::min(max, k_scratch);
+tl::expected<std::size_t, source_error> open_source::read_into(char* to, std::size_t max) {
   if (consumed_ >= size_) return 0;
   for (;;) {
-    const ssize_t got = ::read(fd_, scratch.get(), max);
+    const ssize_t got = ::read(fd_, to, max);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       const int err = errno;
       return tl::unexpected(errno_error(err, label_));
     }
-    buf.append(scratch.get(), static_cast<std::size_t>(got));
     consumed_ += static_cast<std::uint64_t>(got);
     return static_cast<std::size_t>(got);
   }
 }
 
+tl::expected<std::size_t, source_error> open_source::read_some(std::string& buf, std::size_t max) {
+  // Read into a scratch buffer and append what arrived: resizing `buf` by `max` first would
+  // zero-fill bytes that are then overwritten (a bounce body is read 64 KiB at a time).
+  constexpr std::size_t k_scratch = 64u << 10;
+  thread_local std::unique_ptr<char[]> scratch(new char[k_scratch]);
+  auto got = read_into(scratch.get(), std::min(max, k_scratch));
+  if (got) buf.append(scratch.get(), *got);
+  return got;
+}
+
+tl::expected<std::size_t, source_error> open_source::read_some(read_buffer& buf, std::size_t max) {
+  max = std::min(max, std::size_t{64} << 10);
+  // A regular file: no more room than what is left of it, so a small file's read touches
+  // only the bytes it fills.
+  if (size_ > consumed_)
+    max = static_cast<std::size_t>(std::min<std::uint64_t>(max, size_ - consumed_));
+  auto got = read_into(buf.room(max), max);
+  if (got) buf.commit(*got);
+  return got;
+}
+
 tl::expected<void, source_error> open_source::read_header(
-    std::string& buf, const read_options& options, std::optional<normalised_input>* normalised,
+    read_buffer& buf, const read_options& options, std::optional<normalised_input>* normalised,
     const input_options& input) {
   constexpr std::size_t k_chunk = 16384;
   // Look for the header end only when a blank line has arrived, and re-scan at most when the
@@ -86,14 +101,14 @@ tl::expected<void, source_error> open_source::read_header(
   auto complete = [&]() {
     const std::size_t from = scanned > 2 ? scanned - 2 : 0;
     scanned = buf.size();
-    if (!has_blank_line(buf, from)) return false;
+    if (!has_blank_line(buf.view(), from)) return false;
     if (checked_at != 0 && buf.size() < 2 * checked_at) return false;
     checked_at = buf.size();
     if (normalised != nullptr) {
-      *normalised = normalise_if_complete(buf, input);
+      *normalised = normalise_if_complete(buf.view(), input);
       return normalised->has_value();
     }
-    return header_end_offset(buf, options.repair) != 0;
+    return header_end_offset(buf.view(), options.repair) != 0;
   };
   if (!buf.empty() && complete()) return {};
   while (buf.size() < options.max_header_bytes) {
@@ -103,7 +118,8 @@ tl::expected<void, source_error> open_source::read_header(
   }
   // The end of the input or the cap came first (a file that is all header): the block is
   // what the bytes hold, as the analysis would read them.
-  if (normalised != nullptr && !normalised->has_value()) *normalised = normalise_input(buf, input);
+  if (normalised != nullptr && !normalised->has_value())
+    *normalised = normalise_input(buf.view(), input);
   return {};
 }
 
@@ -136,17 +152,6 @@ tl::expected<open_source, source_error> open_input(const std::string& path,
   }
   source.set_size(static_cast<std::uint64_t>(st.st_size));
   return source;
-}
-
-tl::expected<std::string, source_error> read_header_bytes(const std::string& path,
-                                                          const read_options& options) {
-  auto source = open_input(path, options);
-  if (!source) return tl::unexpected(source.error());
-  std::string buf;
-  if (auto done = source->read_header(buf, options); !done) return tl::unexpected(done.error());
-  if (buf.empty())
-    return tl::unexpected(source_error{"empty_input", source->label() + ": empty input"});
-  return buf;
 }
 
 }  // namespace hopscope::cli
