@@ -118,6 +118,28 @@ if [[ -d "$corpus/phishing_pot-2022-2023" ]]; then
   ndjson_check "$work/j1" "len(d) == 1500" "one record per file"
 fi
 
+# --- one worker's read buffer, kept from file to file: a header read in many pieces, one past
+# the 1 MiB the buffer keeps, and shorter messages after each give the records they give alone
+# (nothing of a longer message is left in a shorter one's bytes).
+"$py" - "$work/reuse" "$s/clock-skew.eml" <<'PYEOF'
+import os, sys
+out, sample = sys.argv[1], open(sys.argv[2], "rb").read()
+os.makedirs(out, exist_ok=True)
+def padded(name, filler_lines, width):
+    filler = b"".join(b"X-Filler-%06d: %s\n" % (i, b"y" * width) for i in range(filler_lines))
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(filler + sample)
+padded("1-long.eml", 1500, 60)  # ~120 KB of header: eight 16 KiB reads
+padded("3-huge.eml", 2000, 800)  # ~1.6 MiB: past what the buffer keeps
+open(os.path.join(out, "2-short.eml"), "wb").write(sample)
+open(os.path.join(out, "4-short.eml"), "wb").write(sample)
+PYEOF
+: >"$work/alone"
+for f in "$work/reuse"/*.eml; do "$bin" analyze --ndjson "$f" >>"$work/alone"; done
+"$bin" analyze --ndjson -j1 "$work/reuse" >"$work/together"
+if cmp -s "$work/alone" "$work/together"; then ok; else fail "a reused read buffer changes a record"; fi
+ndjson_check "$work/together" "len(d) == 4 and all(len(x['hops']) == len(d[1]['hops']) > 0 for x in d)" "every message read whole"
+
 # --- interrupt: exit 130, whole records only, summary on stderr
 "$py" -c "
 import sys
