@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <set>
@@ -197,4 +198,36 @@ TEST_CASE("parse_ip accepts what inet_pton accepts; IPv4 prints as inet_ntop pri
     accepted += want ? 1 : 0;
   }
   CHECK(accepted > 100);  // the texts must reach the accepting side too
+}
+
+// parse_ip reads dotted quads itself (not through inet_pton): texts of digits and dots near the
+// edges (leading zeros, 255/256, three and five parts, empty parts, four-digit parts) must read
+// as inet_pton(AF_INET) reads them, bytes included.
+TEST_CASE("parse_ip reads dotted quads as inet_pton does", "[address]") {
+  std::mt19937 rng(20261124);
+  const std::string digits = "0012255699";  // '0', '2' and '5' weighted: the edge cases
+  std::uniform_int_distribution<std::size_t> pick(0, digits.size() - 1), part_len(0, 4),
+      parts(3, 5);
+  std::size_t accepted = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string t;
+    const std::size_t n = parts(rng);
+    for (std::size_t p = 0; p < n; ++p) {
+      if (p != 0) t += '.';
+      const std::size_t len = part_len(rng);
+      for (std::size_t k = 0; k < len; ++k) t += digits[pick(rng)];
+    }
+    if (i % 16 == 0) t += rng() % 2 == 0 ? "." : " ";
+    INFO(t);
+    unsigned char want[4];
+    const bool valid = inet_pton(AF_INET, t.c_str(), want) == 1;
+    const auto got = hopscope::parse_ip(t);
+    REQUIRE(got.has_value() == valid);
+    if (valid) {
+      CHECK_FALSE(got->v6);
+      CHECK(std::equal(want, want + 4, got->bytes.begin()));
+      ++accepted;
+    }
+  }
+  CHECK(accepted > 1000);
 }
