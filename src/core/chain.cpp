@@ -500,7 +500,7 @@ hop_chain analyse_chain(const std::vector<received_field>& newest_first, chain_c
                 severity::info);
   }
   detail::attribute_skew(chain, options, context.date_text);
-  detail::classify_trust(chain, options);
+  detail::classify_trust(chain, options, orgs);
   chain_signs(chain, orgs, options);
 
   for (std::size_t i = 0; i < chain.hops.size(); ++i) {

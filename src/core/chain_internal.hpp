@@ -18,9 +18,6 @@ namespace hopscope::detail {
 void attribute_skew(hop_chain& chain, const chain_options& options,
                     std::string_view date_text = {});
 
-/// trust.cpp: internal/boundary/external per hop with reasons, the origin and its reasons.
-void classify_trust(hop_chain& chain, const chain_options& options);
-
 /// The registrable domain of a host, memoised per chain (libpsl is cheap, not free). A chain
 /// names a handful of hosts, so the first few are kept in a list searched in order (no hashing,
 /// no lower-cased key); a forged chain of thousands of hops spills into a hash map, so a
@@ -34,6 +31,10 @@ class org_cache {
   std::vector<std::pair<std::string, std::string>> listed_;  // reserved: references stay valid
   std::unordered_map<std::string, std::string> spilled_;     // lower-case host -> domain
 };
+
+/// trust.cpp: internal/boundary/external per hop with reasons, the origin and its reasons.
+/// `orgs` is the chain's: the trust rules and the chain's own signs ask about the same hosts.
+void classify_trust(hop_chain& chain, const chain_options& options, org_cache& orgs);
 
 /// The provider a registrable domain belongs to ("office365.com" -> "microsoft"), or the
 /// domain itself: one mail system under several domains is one organisation.

@@ -204,10 +204,9 @@ struct side {
 
 }  // namespace
 
-void classify_trust(hop_chain& chain, const chain_options& options) {
+void classify_trust(hop_chain& chain, const chain_options& options, org_cache& orgs) {
   auto& hops = chain.hops;
   if (hops.empty()) return;
-  org_cache orgs;
   std::vector<std::string> trusted;
   for (const auto& t : options.trusted_hosts) {
     std::string l = lower(t);
