@@ -282,7 +282,7 @@ void write_auth_json(json_writer& w, const authentication_report& rep) {
     w.key("hop");
     w.optional(s.hop);
     w.key("tie");
-    w.literal(to_string(s.tie));
+    w.plain_word(to_string(s.tie));
     w.key("spf");
     w.string_or_null(s.spf);
     w.key("dkim");
@@ -308,7 +308,7 @@ void write_auth_json(json_writer& w, const authentication_report& rep) {
     w.key("header_index");
     w.number(f.header_index);
     w.key("field");
-    w.literal(to_string(f.kind));
+    w.plain_word(to_string(f.kind));
     w.key("authserv_id");
     w.string_or_null(f.authserv_id);
     w.key("version");
@@ -320,7 +320,7 @@ void write_auth_json(json_writer& w, const authentication_report& rep) {
     w.key("hop");
     w.optional(f.hop);
     w.key("tie");
-    w.literal(to_string(f.tie));
+    w.plain_word(to_string(f.tie));
     w.key("methods");
     w.begin_array();
     for (const auto& r : f.results) {
@@ -466,7 +466,7 @@ void write_auth_json(json_writer& w, const authentication_report& rep) {
     w.key("hop");
     w.optional(s.hop);
     w.key("tie");
-    w.literal(to_string(s.tie));
+    w.plain_word(to_string(s.tie));
     w.end_object();
   }
   w.end_array();

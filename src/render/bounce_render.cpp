@@ -114,7 +114,7 @@ void write_bounce_fields(detail::json_writer& w, const bounce_report& report) {
     if (r.status.empty()) {
       w.null();
     } else {
-      w.literal(r.status_from_text ? "text" : "status_field");
+      w.plain_word(r.status_from_text ? "text" : "status_field");
     }
     w.end_object();
   }

@@ -19,7 +19,7 @@ using detail::json_writer;
 // An RFC 3339 UTC time, formatted on the stack (a hop has two or three).
 void utc_literal(json_writer& w, std::int64_t epoch, std::int32_t nanos = 0) {
   utc_text_buffer text;
-  w.literal(std::string_view(text.data(), format_utc(epoch, nanos, text)));
+  w.plain_word(std::string_view(text.data(), format_utc(epoch, nanos, text)));
 }
 
 void ip_or_null(json_writer& w, const std::optional<ip_address>& ip) {
@@ -50,9 +50,9 @@ void time_json(json_writer& w, const received_hop& r) {
     w.null();
   }
   w.key("zone_rule");
-  w.literal(to_string(t.zone));
+  w.plain_word(to_string(t.zone));
   w.key("form");
-  w.literal(to_string(t.form));
+  w.plain_word(to_string(t.form));
   w.end_object();
 }
 
@@ -79,12 +79,12 @@ void hop_json(json_writer& w, const hop& h, std::size_t index, bool is_origin) {
   ip_or_null(w, r.ip);
   w.key("ip_scope");
   if (r.ip) {
-    w.literal(to_string(h.scope));
+    w.plain_word(to_string(h.scope));
   } else {
     w.null();
   }
   w.key("ip_source");
-  w.literal(to_string(r.ip_from));
+  w.plain_word(to_string(r.ip_from));
   w.key("token");
   w.string_or_null(r.from_token);
   w.key("ident");
@@ -149,22 +149,22 @@ void hop_json(json_writer& w, const hop& h, std::size_t index, bool is_origin) {
   w.key("origin");
   w.boolean(is_origin);
   w.key("trust");
-  w.literal(to_string(h.trust));
+  w.plain_word(to_string(h.trust));
   w.key("trust_reasons");
   strings_json(w, h.trust_reasons);
   const hop_provenance& p = h.provenance;
   w.key("provenance");
   w.begin_object();
   w.key("helo");
-  w.literal(to_string(p.helo));
+  w.plain_word(to_string(p.helo));
   w.key("rdns");
-  w.literal(to_string(p.rdns));
+  w.plain_word(to_string(p.rdns));
   w.key("ip");
-  w.literal(to_string(p.ip));
+  w.plain_word(to_string(p.ip));
   w.key("by");
-  w.literal(to_string(p.by));
+  w.plain_word(to_string(p.by));
   w.key("date");
-  w.literal(to_string(p.date));
+  w.plain_word(to_string(p.date));
   w.key("convention");
   w.string(p.convention);
   w.end_object();
@@ -260,7 +260,7 @@ void report_json(json_writer& w, const analysis_report& report) {
     ip_or_null(w, h.ip);
     w.key("ip_scope");
     if (h.ip) {
-      w.literal(to_string(h.scope));
+      w.plain_word(to_string(h.scope));
     } else {
       w.null();
     }
@@ -277,7 +277,7 @@ void report_json(json_writer& w, const analysis_report& report) {
     if (sk.hop) {
       w.number(*sk.hop);
     } else {
-      w.literal("ambiguous");
+      w.plain_word("ambiguous");
     }
     w.key("hops");
     w.begin_array();
@@ -322,7 +322,7 @@ void report_json(json_writer& w, const analysis_report& report) {
     w.key("hop");
     w.optional(f.hop);
     w.key("severity");
-    w.literal(to_string(f.level));
+    w.plain_word(to_string(f.level));
     w.key("message");
     w.string(f.message);
     w.end_object();

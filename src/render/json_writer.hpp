@@ -14,6 +14,7 @@
 // finish() appends the text to the string: call it once, after the last value, before the
 // string is used.
 
+#include <cassert>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -84,6 +85,19 @@ class json_writer {
     separator();
     append_escaped(s, false);
   }
+  /// One of our own fixed words that needs no escaping: an enum's name, a formatted time. It is
+  /// copied as it is (a report writes some fifty, and escaping each cost ~150 instructions), so
+  /// it must be printable ASCII without '"' or '\\'; debug builds check that.
+  void plain_word(std::string_view s) {
+    assert(is_plain(s));
+    separator();
+    char* p = room(s.size() + 2);
+    *p++ = '"';
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    length_ = static_cast<std::size_t>(p - buf_.data.get());
+  }
   template <typename T,
             std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
   void number(T v) {
@@ -118,6 +132,12 @@ class json_writer {
     std::unique_ptr<char[]> data;
     std::size_t capacity = 0;
   };
+  static bool is_plain(std::string_view s) noexcept {
+    for (const char c : s) {
+      if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+    }
+    return true;
+  }
   static std::vector<buffer>& spares();        // this thread's
   static buffer acquire();                     // a spare buffer, or an empty one
   static void release(buffer spare) noexcept;  // back to the spares

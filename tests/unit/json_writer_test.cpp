@@ -6,6 +6,11 @@
 #include <random>
 #include <string>
 
+#include "hopscope/address.hpp"
+#include "hopscope/auth.hpp"
+#include "hopscope/chain.hpp"
+#include "hopscope/datetime.hpp"
+#include "hopscope/received.hpp"
 #include "hopscope/render.hpp"
 #include "render/json_writer.hpp"
 
@@ -104,6 +109,48 @@ TEST_CASE("json_writer escapes a special byte at every position of short strings
         }
       }
     }
+  }
+}
+
+// plain_word() copies its text unescaped, so what the renderers give it must need no escaping:
+// every name of every enum they write that way, for all 256 values of its byte (values past the
+// last name give the function's fallback), must come out of the escaping writer unchanged.
+TEST_CASE("json_writer plain_word: the enum names written with it need no escaping", "[json]") {
+  auto check_all = [](auto name_of) {
+    for (int v = 0; v < 256; ++v) {
+      const std::string_view name = name_of(static_cast<std::uint8_t>(v));
+      std::string escaped, plain;
+      json_writer e(escaped), p(plain);
+      e.literal(name);
+      p.plain_word(name);
+      e.finish();
+      p.finish();
+      REQUIRE(escaped == "\"" + std::string(name) + "\"");
+      REQUIRE(plain == escaped);
+    }
+  };
+  using namespace hopscope;
+  check_all([](std::uint8_t v) { return to_string(static_cast<ip_scope>(v)); });
+  check_all([](std::uint8_t v) { return to_string(static_cast<ip_source>(v)); });
+  check_all([](std::uint8_t v) { return to_string(static_cast<zone_rule>(v)); });
+  check_all([](std::uint8_t v) { return to_string(static_cast<date_form>(v)); });
+  check_all([](std::uint8_t v) { return to_string(static_cast<trust_level>(v)); });
+  check_all([](std::uint8_t v) { return to_string(static_cast<field_source>(v)); });
+  check_all([](std::uint8_t v) { return to_string(static_cast<severity>(v)); });
+  check_all([](std::uint8_t v) { return to_string(static_cast<auth_field_kind>(v)); });
+  check_all([](std::uint8_t v) { return to_string(static_cast<hop_tie>(v)); });
+  // The other plain words: RFC 3339 times (format_utc) and a few fixed strings.
+  for (const std::int64_t epoch :
+       {std::int64_t{0}, std::int64_t{-62135596800}, std::int64_t{253402300799}}) {
+    utc_text_buffer text;
+    const std::string_view t(text.data(), format_utc(epoch, 123456789, text));
+    std::string escaped, plain;
+    json_writer e(escaped), p(plain);
+    e.literal(t);
+    p.plain_word(t);
+    e.finish();
+    p.finish();
+    CHECK(plain == escaped);
   }
 }
 
