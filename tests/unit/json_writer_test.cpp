@@ -112,19 +112,30 @@ TEST_CASE("json_writer escapes a special byte at every position of short strings
   }
 }
 
+namespace {
+
+// A word as the escaping writer writes it (literal()) and as plain_word() does.
+std::pair<std::string, std::string> written_both_ways(std::string_view word) {
+  std::string escaped, plain;
+  json_writer e(escaped), p(plain);
+  e.literal(word);
+  p.plain_word(word);
+  e.finish();
+  p.finish();
+  return {escaped, plain};
+}
+
+}  // namespace
+
 // plain_word() copies its text unescaped, so what the renderers give it must need no escaping:
 // every name of every enum they write that way, for all 256 values of its byte (values past the
-// last name give the function's fallback), must come out of the escaping writer unchanged.
+// last name give the function's fallback), must come out of the escaping writer unchanged; and
+// so must RFC 3339 times. (The renderers' other plain words are string literals in their code.)
 TEST_CASE("json_writer plain_word: the enum names written with it need no escaping", "[json]") {
   auto check_all = [](auto name_of) {
     for (int v = 0; v < 256; ++v) {
       const std::string_view name = name_of(static_cast<std::uint8_t>(v));
-      std::string escaped, plain;
-      json_writer e(escaped), p(plain);
-      e.literal(name);
-      p.plain_word(name);
-      e.finish();
-      p.finish();
+      const auto [escaped, plain] = written_both_ways(name);
       REQUIRE(escaped == "\"" + std::string(name) + "\"");
       REQUIRE(plain == escaped);
     }
@@ -139,17 +150,12 @@ TEST_CASE("json_writer plain_word: the enum names written with it need no escapi
   check_all([](std::uint8_t v) { return to_string(static_cast<severity>(v)); });
   check_all([](std::uint8_t v) { return to_string(static_cast<auth_field_kind>(v)); });
   check_all([](std::uint8_t v) { return to_string(static_cast<hop_tie>(v)); });
-  // The other plain words: RFC 3339 times (format_utc) and a few fixed strings.
   for (const std::int64_t epoch :
        {std::int64_t{0}, std::int64_t{-62135596800}, std::int64_t{253402300799}}) {
     utc_text_buffer text;
     const std::string_view t(text.data(), format_utc(epoch, 123456789, text));
-    std::string escaped, plain;
-    json_writer e(escaped), p(plain);
-    e.literal(t);
-    p.plain_word(t);
-    e.finish();
-    p.finish();
+    const auto [escaped, plain] = written_both_ways(t);
+    CHECK(escaped == "\"" + std::string(t) + "\"");
     CHECK(plain == escaped);
   }
 }
