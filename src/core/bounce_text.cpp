@@ -49,6 +49,13 @@ bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept {
   return true;
 }
 
+// Whether `hay` holds `needle`. glibc's memmem() skips ahead by pairs of bytes, where
+// string::find() stops at every byte equal to the needle's first (the phrases below start with
+// common letters, and bounces are long).
+bool contains(std::string_view hay, std::string_view needle) noexcept {
+  return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
+}
+
 // Phrases that name the bouncing software. "strong" ones are enough on their own to call a
 // message a bounce; the generic ones need a bounce-like header as well (dsn.cpp decides).
 struct marker {
@@ -345,80 +352,115 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
-std::string decode_transfer(std::string_view body, std::string_view encoding) {
-  std::string enc = detail::ascii_lower(trim(encoding));
+namespace {
+
+int hex_value(char c) noexcept {
+  if (is_digit(c)) return c - '0';
+  c = detail::ascii_lower(c);
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Quoted-printable, copied a run at a time between the '=' signs (most of a text has none).
+std::string decode_quoted_printable(std::string_view body) {
   std::string out;
-  if (enc == "quoted-printable") {
-    out.reserve(body.size());
-    auto hex = [](char c) -> int {
-      if (is_digit(c)) return c - '0';
-      c = detail::ascii_lower(c);
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      return -1;
-    };
-    for (std::size_t i = 0; i < body.size(); ++i) {
-      char c = body[i];
-      if (c != '=') {
-        out += c;
-        continue;
-      }
-      // Soft line break: "=" at the end of a line (trailing spaces allowed).
-      std::size_t j = i + 1;
-      while (j < body.size() && (body[j] == ' ' || body[j] == '\t')) ++j;
-      if (j < body.size() && body[j] == '\n') {
-        i = j;
-        continue;
-      }
-      if (j >= body.size()) break;
-      if (i + 2 < body.size() && hex(body[i + 1]) >= 0 && hex(body[i + 2]) >= 0) {
-        out += static_cast<char>(hex(body[i + 1]) * 16 + hex(body[i + 2]));
-        i += 2;
-        continue;
-      }
-      out += c;  // a stray '=' is kept as written
+  out.reserve(body.size());
+  std::size_t i = 0;
+  while (i < body.size()) {
+    const void* eq = std::memchr(body.data() + i, '=', body.size() - i);
+    const std::size_t at =
+        eq == nullptr ? body.size() : static_cast<std::size_t>(static_cast<const char*>(eq) - body.data());
+    out.append(body.data() + i, at - i);
+    if (at == body.size()) break;
+    // Soft line break: "=" at the end of a line (trailing spaces allowed).
+    std::size_t j = at + 1;
+    while (j < body.size() && (body[j] == ' ' || body[j] == '\t')) ++j;
+    if (j < body.size() && body[j] == '\n') {
+      i = j + 1;
+      continue;
     }
-    return out;
+    if (j >= body.size()) break;
+    if (at + 2 < body.size() && hex_value(body[at + 1]) >= 0 && hex_value(body[at + 2]) >= 0) {
+      out += static_cast<char>(hex_value(body[at + 1]) * 16 + hex_value(body[at + 2]));
+      i = at + 3;
+      continue;
+    }
+    out += '=';  // a stray '=' is kept as written
+    i = at + 1;
   }
-  if (enc == "base64") {
-    out.reserve(body.size() / 4 * 3);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : body) {
-      int v = -1;
-      if (c >= 'A' && c <= 'Z')
-        v = c - 'A';
-      else if (c >= 'a' && c <= 'z')
-        v = c - 'a' + 26;
-      else if (is_digit(c))
-        v = c - '0' + 52;
-      else if (c == '+')
-        v = 62;
-      else if (c == '/')
-        v = 63;
-      else if (c == '=')
-        break;
-      if (v < 0) continue;
-      acc = (acc << 6) | static_cast<std::uint32_t>(v);
-      bits += 6;
-      if (bits >= 8) {
-        bits -= 8;
-        out += static_cast<char>((acc >> bits) & 0xFFu);
-      }
+  return out;
+}
+
+// The value of each base64 letter, -1 for bytes that are skipped, -2 for the '=' that ends it.
+constexpr std::array<std::int8_t, 256> k_base64 = [] {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = static_cast<std::int8_t>(c - 'A');
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = static_cast<std::int8_t>(c - 'a' + 26);
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<std::int8_t>(c - '0' + 52);
+  t['+'] = 62;
+  t['/'] = 63;
+  t['='] = -2;
+  return t;
+}();
+
+std::string decode_base64(std::string_view body) {
+  std::string out(body.size() / 4 * 3 + 3, '\0');
+  char* o = out.data();
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (const char c : body) {
+    const int v = k_base64[static_cast<unsigned char>(c)];
+    if (v == -2) break;
+    if (v < 0) continue;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      *o++ = static_cast<char>((acc >> bits) & 0xFFu);
     }
-    // base64 text is usually CRLF inside: normalise to LF like everything else here.
-    std::string lf;
-    lf.reserve(out.size());
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (out[i] == '\r') {
-        lf += '\n';
-        if (i + 1 < out.size() && out[i + 1] == '\n') ++i;
-      } else {
-        lf += out[i];
-      }
-    }
-    return lf;
   }
-  return std::string(body);
+  out.resize(static_cast<std::size_t>(o - out.data()));
+  // base64 text is usually CRLF inside: normalise to LF like everything else here.
+  if (out.find('\r') == std::string::npos) return out;
+  std::string lf;
+  lf.reserve(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '\r') {
+      lf += '\n';
+      if (i + 1 < out.size() && out[i + 1] == '\n') ++i;
+    } else {
+      lf += out[i];
+    }
+  }
+  return lf;
+}
+
+}  // namespace
+
+namespace {
+
+// The decoded text, or nullopt when `encoding` needs no decoding (7bit, 8bit, binary, unknown).
+std::optional<std::string> decode_if_encoded(std::string_view body, std::string_view encoding) {
+  const std::string_view enc = trim(encoding);
+  if (detail::ascii_iequals(enc, "quoted-printable")) return decode_quoted_printable(body);
+  if (detail::ascii_iequals(enc, "base64")) return decode_base64(body);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view decoded_view(std::string_view body, std::string_view encoding,
+                              std::string& storage) {
+  std::optional<std::string> decoded = decode_if_encoded(body, encoding);
+  if (!decoded) return body;
+  storage = std::move(*decoded);
+  return storage;
+}
+
+std::string decode_transfer(std::string_view body, std::string_view encoding) {
+  std::optional<std::string> decoded = decode_if_encoded(body, encoding);
+  return decoded ? std::move(*decoded) : std::string(body);
 }
 
 std::string strip_html(std::string_view html) {
@@ -700,7 +742,7 @@ text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients)
   // Lower-cased once: about 50 phrases are looked for in it.
   const std::string lowered = detail::ascii_lower(explanation);
   for (const marker& m : k_markers) {
-    if (lowered.find(m.phrase) != std::string::npos) {
+    if (contains(lowered, m.phrase)) {
       if (m.strong) {
         out.mta = std::string(m.mta);
         break;

@@ -22,6 +22,10 @@ namespace hopscope::bounce_detail {
 /// Content-Transfer-Encoding decoding for text we read (quoted-printable, base64); anything
 /// else is returned as is.
 [[nodiscard]] std::string decode_transfer(std::string_view body, std::string_view encoding);
+/// The same without a copy when nothing needs decoding: a view of `body`, else of `storage`,
+/// which then holds the decoded text.
+[[nodiscard]] std::string_view decoded_view(std::string_view body, std::string_view encoding,
+                                            std::string& storage);
 /// Crude tag stripper for bounces that only come as HTML (tags dropped, <br>/<p> become
 /// newlines, a few entities decoded).
 [[nodiscard]] std::string strip_html(std::string_view html);

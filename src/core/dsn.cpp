@@ -547,8 +547,8 @@ dsn_groups read_status_parts(const std::vector<mime_part>& parts, const bounce_l
   dsn_groups out;
   for (const mime_part& p : parts) {
     if (!is_status_type(p.type)) continue;
-    std::string body = decode_transfer(p.body, p.cte);
-    std::vector<header_block> groups = read_groups(body);
+    std::string storage;
+    std::vector<header_block> groups = read_groups(decoded_view(p.body, p.cte, storage));
     bool first = true;
     for (const header_block& g : groups) {
       for (std::size_t i = 0; i < g.size(); ++i) {
@@ -779,7 +779,8 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
         rep.arrival_date = std::move(d.arrival_date);
         for (const mime_part& ip : inner_parts) {
           if (!is_returned_type(ip.type)) continue;
-          std::string body = decode_transfer(ip.body, ip.cte);
+          std::string storage;
+          const std::string_view body = decoded_view(ip.body, ip.cte, storage);
           std::size_t st = 0;
           while (st < body.size() && body[st] == '\n') ++st;
           nested_returned = header_block_at(body, st, limits.max_returned_header_bytes);
@@ -823,7 +824,8 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
   std::vector<std::string> arf_recipients;
   for (const mime_part& p : parts) {
     if (p.type != "message/feedback-report" || rep.feedback) continue;
-    std::vector<header_block> groups = read_groups(decode_transfer(p.body, p.cte));
+    std::string storage;
+    std::vector<header_block> groups = read_groups(decoded_view(p.body, p.cte, storage));
     if (groups.empty()) continue;
     const header_block& g = groups.front();
     feedback_report f;
@@ -851,7 +853,8 @@ std::optional<bounce_report> parse_bounce(std::string_view whole_message,
   for (const mime_part& p : parts) {
     if (!rep.returned_headers.empty()) break;
     if (!is_returned_type(p.type)) continue;
-    std::string body = decode_transfer(p.body, p.cte);
+    std::string storage;
+    const std::string_view body = decoded_view(p.body, p.cte, storage);
     std::size_t start = 0;
     while (start < body.size() && body[start] == '\n') ++start;
     rep.returned_headers = header_block_at(body, start, limits.max_returned_header_bytes);
