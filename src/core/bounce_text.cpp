@@ -655,30 +655,33 @@ std::string header_block_at(std::string_view text, std::size_t offset, std::size
 
 namespace {
 
-// The start of the first line (under 200 bytes) that holds a cut marker, or npos. Bounces are
-// read whole (up to 16 MiB), so this runs over every line: each line is lower-cased once into
-// a small buffer and searched with string_view::find (memchr-based) rather than with a
-// case-insensitive scan per marker.
-std::size_t first_cut_marker_line(std::string_view text) noexcept {
+// The start of the first line (under 200 bytes) that holds a cut marker, or npos. `lowered` is
+// `text` lower-cased. Bounces are read whole (up to 16 MiB), so each marker is looked for with
+// memmem() over the whole text, and only before the best line found so far.
+std::size_t first_cut_marker_line(std::string_view lowered) noexcept {
   constexpr std::size_t k_max_line = 200;
-  std::array<char, k_max_line> lower{};
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t nl = text.find('\n', pos);
-    const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-    if (end - pos < k_max_line) {
-      for (std::size_t i = pos; i < end; ++i) lower[i - pos] = detail::ascii_lower(text[i]);
-      const std::string_view line(lower.data(), end - pos);
-      bool candidate = false;
-      for (std::string_view w : k_cut_marker_words) {
-        candidate = candidate || line.find(w) != std::string_view::npos;
+  std::size_t best = std::string_view::npos;  // the start of the first marker line found
+  for (const std::string_view m : k_cut_markers) {
+    std::size_t from = 0;
+    while (from < lowered.size()) {
+      // A line before the best one found lies wholly before it, and so does its marker.
+      const std::size_t limit = std::min(lowered.size(), best);
+      if (from >= limit) break;
+      const void* hit = memmem(lowered.data() + from, limit - from, m.data(), m.size());
+      if (hit == nullptr) break;
+      const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - lowered.data());
+      const std::size_t nl_before = at == 0 ? std::string_view::npos : lowered.rfind('\n', at - 1);
+      const std::size_t begin = nl_before == std::string_view::npos ? 0 : nl_before + 1;
+      std::size_t end = lowered.find('\n', at);
+      if (end == std::string_view::npos) end = lowered.size();
+      if (end - begin < k_max_line) {
+        best = begin;
+        break;
       }
-      for (std::size_t k = 0; candidate && k < k_cut_markers.size(); ++k) {
-        if (line.find(k_cut_markers[k]) != std::string_view::npos) return pos;
-      }
+      from = end;  // a long line: its markers do not count
     }
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
   }
-  return std::string_view::npos;
+  return best;
 }
 
 // Where the returned message starts, given the cut marker line at `marker` (or npos).
@@ -719,16 +722,18 @@ std::size_t original_message_start(std::string_view text, std::size_t marker) no
 
 }  // namespace
 
-std::size_t find_original_message(std::string_view text) noexcept {
-  return original_message_start(text, first_cut_marker_line(text));
+std::size_t find_original_message(std::string_view text) {
+  return original_message_start(text, first_cut_marker_line(detail::ascii_lower(text)));
 }
 
 text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients) {
   text_bounce out;
+  // Lower-cased once: the cut markers and about 50 phrases are looked for in it.
+  const std::string lowered_text = detail::ascii_lower(text);
   std::size_t cut = text.size();
   {
     // The end of the explanation: the cut marker line, else the fallback header start.
-    const std::size_t marker = first_cut_marker_line(text);
+    const std::size_t marker = first_cut_marker_line(lowered_text);
     out.original_offset = original_message_start(text, marker);
     if (marker != std::string_view::npos) {
       cut = marker;
@@ -739,8 +744,7 @@ text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients)
   std::string_view explanation = text.substr(0, cut);
 
   // Which software wrote it: the first strong marker, else the first generic one.
-  // Lower-cased once: about 50 phrases are looked for in it.
-  const std::string lowered = detail::ascii_lower(explanation);
+  const std::string_view lowered = std::string_view(lowered_text).substr(0, cut);
   for (const marker& m : k_markers) {
     if (contains(lowered, m.phrase)) {
       if (m.strong) {

@@ -75,7 +75,7 @@ struct json_notification {
 [[nodiscard]] json_notification parse_ses_json(std::string_view text, std::size_t max_recipients);
 
 /// Where a returned message's header block starts in a bounce text, or npos.
-[[nodiscard]] std::size_t find_original_message(std::string_view text) noexcept;
+[[nodiscard]] std::size_t find_original_message(std::string_view text);
 
 /// Fills status/reply_code from the diagnostic text when missing, and the explanation.
 void complete_recipient(bounce_recipient& r);

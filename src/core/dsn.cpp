@@ -307,7 +307,7 @@ std::vector<mime_part> own_scan(const std::string& msg, const bounce_limits& lim
 bool has_boundary_parameter(std::string_view line) noexcept {
   constexpr std::string_view k_name = "boundary";
   for (std::size_t eq = line.find('='); eq != std::string_view::npos; eq = line.find('=', eq + 1)) {
-    if (eq >= k_name.size() && ifind(line.substr(eq - k_name.size(), k_name.size()), k_name) == 0) {
+    if (eq >= k_name.size() && detail::ascii_iequals(line.substr(eq - k_name.size(), k_name.size()), k_name)) {
       return true;
     }
   }
@@ -335,7 +335,7 @@ std::string mimetic_refusal(std::string_view msg, const bounce_limits& limits) {
       if (++boundaries > limits.max_boundaries) return "too many MIME boundaries (deep nesting)";
       if (in_multipart_ct) ct_has_boundary = true;
     }
-    if (line.size() >= 13 && ifind(line.substr(0, 13), "content-type:") == 0) {
+    if (line.size() >= 13 && detail::ascii_iequals(line.substr(0, 13), "content-type:")) {
       if (ifind(line, "multipart") != std::string_view::npos) {
         in_multipart_ct = true;
         ct_has_boundary = has_boundary_parameter(line);
