@@ -201,6 +201,9 @@ std::size_t address_at(std::string_view s) noexcept {
 
 // The recipient address a line announces, or empty.
 std::string recipient_on_line(std::string_view line) {
+  // Every address this returns comes from address_at(), which needs an '@': most lines of a
+  // bounce have none, and are done with one memchr() instead of the rules below.
+  if (line.find('@') == std::string_view::npos) return {};
   std::string_view t = trim(line);
   if (t.size() > k_max_line_scan) t = t.substr(0, k_max_line_scan);
   // Sendmail transcripts: ">>> RCPT To:<x@y>" and "<<< 550 5.1.1 <x@y>... User unknown".
@@ -508,10 +511,13 @@ std::string strip_html(std::string_view html) {
 
 std::string find_status_in_text(std::string_view text) {
   std::string first_success;
-  for (std::size_t i = 0; i + 5 <= text.size(); ++i) {
-    char c = text[i];
+  // A candidate is a class digit before a '.': the dots are found with memchr, in order, and
+  // the byte before each looked at (digits are everywhere in a bounce, dots fewer).
+  for (std::size_t dot = text.find('.', 1); dot != std::string_view::npos && dot + 4 <= text.size();
+       dot = text.find('.', dot + 1)) {
+    const std::size_t i = dot - 1;
+    const char c = text[i];
     if (c != '2' && c != '4' && c != '5') continue;
-    if (text[i + 1] != '.') continue;
     if (i > 0) {
       char p = text[i - 1];
       if (is_alnum(p) || p == '.' || p == '-' || p == '_' || p == '/') continue;
