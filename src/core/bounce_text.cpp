@@ -372,7 +372,8 @@ std::string decode_quoted_printable(std::string_view body) {
   while (i < body.size()) {
     const void* eq = std::memchr(body.data() + i, '=', body.size() - i);
     const std::size_t at =
-        eq == nullptr ? body.size() : static_cast<std::size_t>(static_cast<const char*>(eq) - body.data());
+        eq == nullptr ? body.size()
+                      : static_cast<std::size_t>(static_cast<const char*>(eq) - body.data());
     out.append(body.data() + i, at - i);
     if (at == body.size()) break;
     // Soft line break: "=" at the end of a line (trailing spaces allowed).

@@ -307,7 +307,8 @@ std::vector<mime_part> own_scan(const std::string& msg, const bounce_limits& lim
 bool has_boundary_parameter(std::string_view line) noexcept {
   constexpr std::string_view k_name = "boundary";
   for (std::size_t eq = line.find('='); eq != std::string_view::npos; eq = line.find('=', eq + 1)) {
-    if (eq >= k_name.size() && detail::ascii_iequals(line.substr(eq - k_name.size(), k_name.size()), k_name)) {
+    if (eq >= k_name.size() &&
+        detail::ascii_iequals(line.substr(eq - k_name.size(), k_name.size()), k_name)) {
       return true;
     }
   }
