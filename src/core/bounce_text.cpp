@@ -29,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/byte_find.hpp"
 #include "hopscope/smtp_reply.hpp"
 
 namespace hopscope::bounce_detail {
@@ -504,8 +505,12 @@ std::string strip_html(std::string_view html) {
       }
       if (done) continue;
     }
-    out += c;
-    ++i;
+    // Text up to the next tag or entity, copied at once.
+    const char* run_end =
+        detail::find_any<'<', '&'>(html.data() + i + 1, html.data() + html.size());
+    const auto stop = static_cast<std::size_t>(run_end - html.data());
+    out.append(html.data() + i, stop - i);
+    i = stop;
   }
   return out;
 }
@@ -565,7 +570,14 @@ std::string find_status_after_reply(std::string_view text) {
 
 std::string find_reply_code_in_text(std::string_view text) {
   std::string first_success;
-  for (std::size_t i = 0; i + 3 <= text.size(); ++i) {
+  // Candidates start with a class digit, found 16 bytes at a time.
+  const auto next_class_digit = [&text](std::size_t from) {
+    if (from >= text.size()) return text.size();
+    return static_cast<std::size_t>(
+        detail::find_any<'2', '3', '4', '5'>(text.data() + from, text.data() + text.size()) -
+        text.data());
+  };
+  for (std::size_t i = next_class_digit(0); i + 3 <= text.size(); i = next_class_digit(i + 1)) {
     char c = text[i];
     if (c < '2' || c > '5') continue;
     if (!is_digit(text[i + 1]) || !is_digit(text[i + 2])) continue;

@@ -206,3 +206,41 @@ TEST_CASE("enhanced status codes are found in prose", "[bounce_text]") {
     CHECK(find_status_in_text(r.text) == r.expected);
   }
 }
+
+TEST_CASE("reply codes are found in prose", "[bounce_text]") {
+  struct row {
+    std::string_view text, expected, why;
+  };
+  const row rows[] = {
+      {"550 5.1.1 <kijitora@example.jp>... User unknown", "550", "at the very start"},
+      {"host mx.example.jp said: 250 ok, then 550 no such user", "550",
+       "a failure beats a success"},
+      {"only 250 2.0.0 Ok here", "250", "a success when nothing else"},
+      {"the server answered 421", "421", "at the very end"},
+      {"Date: 12 Jan 2024 10:20:30 -0700 and port 25:12", "", "times, zones and ports"},
+      {"Yahoo: 554: : delivery error", "554", "a colon after the code"},
+      {"", "", "empty"},
+  };
+  for (const row& r : rows) {
+    INFO(r.why);
+    CHECK(hopscope::bounce_detail::find_reply_code_in_text(r.text) == r.expected);
+  }
+}
+
+TEST_CASE("HTML-only bounces are read as text", "[bounce_text]") {
+  struct row {
+    std::string_view html, text, why;
+  };
+  const row rows[] = {
+      {"<p>Delivery failed</p><br>550 &lt;x@example.jp&gt;",
+       "\nDelivery failed\n\n550 <x@example.jp>", "paragraphs, breaks and entities"},
+      {"AT&amp;T &copy; & more", "AT&T &copy; & more", "unknown entities and a bare '&' stay"},
+      {"text <b>bold</b> end", "text bold end", "other tags are dropped"},
+      {"cut <a href=", "cut ", "a tag that never closes ends the text"},
+      {"plain text only", "plain text only", "no markup"},
+  };
+  for (const row& r : rows) {
+    INFO(r.why);
+    CHECK(hopscope::bounce_detail::strip_html(r.html) == r.text);
+  }
+}
