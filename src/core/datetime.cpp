@@ -60,7 +60,30 @@ constexpr std::array<std::string_view, 7> k_weekdays = {
 
 // 1..12, or 0. Three-letter names (RFC 5322) and full English names ("Thursday, April 9,
 // 2020 9:09 AM" in forwarded-mail Date: lines), any case ("29 APR 2009", "29 apr 2009").
+// Three lower-case letters as one number, for the common case of a three-letter month.
+constexpr std::uint32_t three_letter_key(char a, char b, char c) noexcept {
+  return (static_cast<std::uint32_t>(static_cast<unsigned char>(detail::ascii_lower(a))) << 16) |
+         (static_cast<std::uint32_t>(static_cast<unsigned char>(detail::ascii_lower(b))) << 8) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(detail::ascii_lower(c)));
+}
+constexpr std::array<std::uint32_t, 12> k_month_keys = [] {
+  std::array<std::uint32_t, 12> keys{};
+  for (std::size_t i = 0; i < k_months.size(); ++i) {
+    keys[i] = three_letter_key(k_months[i][0], k_months[i][1], k_months[i][2]);
+  }
+  return keys;
+}();
+
 int month_number(std::string_view word) noexcept {
+  if (word.size() == 3) {
+    // Every Received and Date field has one ("Apr"): a compare of one number per month. (No
+    // full name is three letters long but "may", which is its own abbreviation.)
+    const std::uint32_t key = three_letter_key(word[0], word[1], word[2]);
+    for (std::size_t i = 0; i < k_month_keys.size(); ++i) {
+      if (k_month_keys[i] == key) return static_cast<int>(i) + 1;
+    }
+    return 0;
+  }
   for (std::size_t i = 0; i < k_months.size(); ++i) {
     const std::string_view full = k_months[i];
     if (iequals(word, full) || iequals(word, full.substr(0, 3))) return static_cast<int>(i) + 1;
