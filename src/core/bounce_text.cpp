@@ -30,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/byte_find.hpp"
+#include "core/phrase_search.hpp"
 #include "hopscope/smtp_reply.hpp"
 
 namespace hopscope::bounce_detail {
@@ -48,13 +49,6 @@ bool istarts_with(std::string_view s, std::string_view lower_prefix) noexcept {
     if (detail::ascii_lower(s[i]) != lower_prefix[i]) return false;
   }
   return true;
-}
-
-// Whether `hay` holds `needle`. glibc's memmem() skips ahead by pairs of bytes, where
-// string::find() stops at every byte equal to the needle's first (the phrases below start with
-// common letters, and bounces are long).
-bool contains(std::string_view hay, std::string_view needle) noexcept {
-  return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
 }
 
 // Phrases that name the bouncing software. "strong" ones are enough on their own to call a
@@ -764,8 +758,9 @@ text_bounce parse_bounce_text(std::string_view text, std::size_t max_recipients)
 
   // Which software wrote it: the first strong marker, else the first generic one.
   const std::string_view lowered = std::string_view(lowered_text).substr(0, cut);
+  const detail::pair_filter pairs(lowered);
   for (const marker& m : k_markers) {
-    if (contains(lowered, m.phrase)) {
+    if (pairs.may_contain(m.phrase) && detail::contains(lowered, m.phrase)) {
       if (m.strong) {
         out.mta = std::string(m.mta);
         break;

@@ -5,14 +5,17 @@
 #include "hopscope/smtp_reply.hpp"
 
 #include <algorithm>
-#include <bitset>
 #include <string>
 
 #include "core/ascii.hpp"
+#include "core/phrase_search.hpp"
 #include "core/smtp_knowledge.hpp"
 
 namespace hopscope {
 namespace {
+
+using detail::contains;
+using detail::pair_filter;
 
 constexpr std::size_t k_max_display_input = 4096;
 
@@ -152,32 +155,6 @@ std::string_view outcome_of_class(int klass) noexcept {
       return "unknown";
   }
 }
-
-bool contains(std::string_view haystack, std::string_view needle) noexcept {
-  return haystack.find(needle) != std::string_view::npos;
-}
-
-// Which byte pairs occur in a text, hashed into 4,096 bits: a needle with a pair the text
-// lacks cannot be in it. About 150 vendor needles are tried on every bounce diagnostic, and
-// most are absent; this rejects them without searching the text for each.
-class pair_filter {
- public:
-  explicit pair_filter(std::string_view text) noexcept {
-    for (std::size_t i = 0; i + 1 < text.size(); ++i) bits_.set(slot(text[i], text[i + 1]));
-  }
-  [[nodiscard]] bool may_contain(std::string_view needle) const noexcept {
-    for (std::size_t i = 0; i + 1 < needle.size(); ++i) {
-      if (!bits_.test(slot(needle[i], needle[i + 1]))) return false;
-    }
-    return true;
-  }
-
- private:
-  static std::size_t slot(char a, char b) noexcept {
-    return (static_cast<unsigned char>(a) * 31u + static_cast<unsigned char>(b)) & 4095u;
-  }
-  std::bitset<4096> bits_;
-};
 
 // A needle ending in '#' must be followed by a digit (see vendor_pattern).
 bool needle_found(std::string_view lowered, std::string_view needle,
