@@ -435,10 +435,6 @@ std::string decode_base64(std::string_view body) {
   return lf;
 }
 
-}  // namespace
-
-namespace {
-
 // The decoded text, or nullopt when `encoding` needs no decoding (7bit, 8bit, binary, unknown).
 std::optional<std::string> decode_if_encoded(std::string_view body, std::string_view encoding) {
   const std::string_view enc = trim(encoding);

@@ -58,8 +58,6 @@ constexpr std::array<std::string_view, 12> k_months = {
 constexpr std::array<std::string_view, 7> k_weekdays = {
     "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
 
-// 1..12, or 0. Three-letter names (RFC 5322) and full English names ("Thursday, April 9,
-// 2020 9:09 AM" in forwarded-mail Date: lines), any case ("29 APR 2009", "29 apr 2009").
 // Three lower-case letters as one number, for the common case of a three-letter month.
 constexpr std::uint32_t three_letter_key(char a, char b, char c) noexcept {
   return (static_cast<std::uint32_t>(static_cast<unsigned char>(detail::ascii_lower(a))) << 16) |
@@ -74,6 +72,8 @@ constexpr std::array<std::uint32_t, 12> k_month_keys = [] {
   return keys;
 }();
 
+// 1..12, or 0. Three-letter names (RFC 5322) and full English names ("Thursday, April 9,
+// 2020 9:09 AM" in forwarded-mail Date: lines), any case ("29 APR 2009", "29 apr 2009").
 int month_number(std::string_view word) noexcept {
   if (word.size() == 3) {
     // Every Received and Date field has one ("Apr"): a compare of one number per month. (No
