@@ -80,6 +80,19 @@ std::string reference_base64(std::string_view body) {
   return lf;
 }
 
+// A table row: an input, what a helper makes of it, and the case it stands for.
+struct text_row {
+  std::string_view input, expected, why;
+};
+
+template <std::size_t N, typename Helper>
+void check_rows(const text_row (&rows)[N], Helper helper) {
+  for (const text_row& r : rows) {
+    INFO(r.why);
+    CHECK(helper(r.input) == r.expected);
+  }
+}
+
 std::string random_text(std::mt19937& rng, std::string_view alphabet, std::size_t max_size) {
   std::uniform_int_distribution<std::size_t> letter(0, alphabet.size() - 1), size(0, max_size);
   std::string s;
@@ -90,10 +103,7 @@ std::string random_text(std::mt19937& rng, std::string_view alphabet, std::size_
 }  // namespace
 
 TEST_CASE("quoted-printable decodes like the byte-at-a-time reference", "[bounce_text]") {
-  struct row {
-    std::string_view body, decoded, why;
-  };
-  const row rows[] = {
+  const text_row rows[] = {
       {"550 5.1.1 <kijitora@example.jp>: Recipient address rejected=3A User unknown",
        "550 5.1.1 <kijitora@example.jp>: Recipient address rejected: User unknown", "=3A"},
       {"a long line that goes o=\nn", "a long line that goes on", "soft line break"},
@@ -106,10 +116,7 @@ TEST_CASE("quoted-printable decodes like the byte-at-a-time reference", "[bounce
       {"=4", "=4", "'=' and one digit at the end"},
       {"", "", "empty"},
   };
-  for (const row& r : rows) {
-    INFO(r.why);
-    CHECK(decode_transfer(r.body, "quoted-printable") == r.decoded);
-  }
+  check_rows(rows, [](std::string_view body) { return decode_transfer(body, "quoted-printable"); });
   std::mt19937 rng(11);
   for (int round = 0; round < 20000; ++round) {
     const std::string body = random_text(rng, "=a3F \t\nzG", 40);
@@ -186,10 +193,7 @@ TEST_CASE("the returned message starts after the first short line with a cut mar
 }
 
 TEST_CASE("enhanced status codes are found in prose", "[bounce_text]") {
-  struct row {
-    std::string_view text, expected, why;
-  };
-  const row rows[] = {
+  const text_row rows[] = {
       {"5.1.1 <kijitora@example.jp>: user unknown", "5.1.1", "at the very start"},
       {"said: 550 5.7.1 Service unavailable", "5.7.1", "after the reply code"},
       {"host 192.0.2.1 said 4.4.1", "4.4.1", "an address is not a status"},
@@ -201,17 +205,11 @@ TEST_CASE("enhanced status codes are found in prose", "[bounce_text]") {
       {"5.1234.1 too many digits", "", "four digits"},
       {"", "", "empty"},
   };
-  for (const row& r : rows) {
-    INFO(r.why);
-    CHECK(find_status_in_text(r.text) == r.expected);
-  }
+  check_rows(rows, find_status_in_text);
 }
 
 TEST_CASE("reply codes are found in prose", "[bounce_text]") {
-  struct row {
-    std::string_view text, expected, why;
-  };
-  const row rows[] = {
+  const text_row rows[] = {
       {"550 5.1.1 <kijitora@example.jp>... User unknown", "550", "at the very start"},
       {"host mx.example.jp said: 250 ok, then 550 no such user", "550",
        "a failure beats a success"},
@@ -221,17 +219,11 @@ TEST_CASE("reply codes are found in prose", "[bounce_text]") {
       {"Yahoo: 554: : delivery error", "554", "a colon after the code"},
       {"", "", "empty"},
   };
-  for (const row& r : rows) {
-    INFO(r.why);
-    CHECK(hopscope::bounce_detail::find_reply_code_in_text(r.text) == r.expected);
-  }
+  check_rows(rows, hopscope::bounce_detail::find_reply_code_in_text);
 }
 
 TEST_CASE("HTML-only bounces are read as text", "[bounce_text]") {
-  struct row {
-    std::string_view html, text, why;
-  };
-  const row rows[] = {
+  const text_row rows[] = {
       {"<p>Delivery failed</p><br>550 &lt;x@example.jp&gt;",
        "\nDelivery failed\n\n550 <x@example.jp>", "paragraphs, breaks and entities"},
       {"AT&amp;T &copy; & more", "AT&T &copy; & more", "unknown entities and a bare '&' stay"},
@@ -239,8 +231,5 @@ TEST_CASE("HTML-only bounces are read as text", "[bounce_text]") {
       {"cut <a href=", "cut ", "a tag that never closes ends the text"},
       {"plain text only", "plain text only", "no markup"},
   };
-  for (const row& r : rows) {
-    INFO(r.why);
-    CHECK(hopscope::bounce_detail::strip_html(r.html) == r.text);
-  }
+  check_rows(rows, hopscope::bounce_detail::strip_html);
 }
