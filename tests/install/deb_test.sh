@@ -14,9 +14,11 @@ deb=$(find "$work/pkg" -maxdepth 1 -name 'hopscope_*.deb' | head -1)
 size=$(stat -c %s "$deb")
 (( size < 16 * 1024 * 1024 )) || fail "the package is $size bytes: are the binaries stripped?"
 info=$(dpkg-deb -I "$deb")
-echo "$info" | grep -q '^ Package: hopscope$' || fail "package name: $info"
-echo "$info" | grep -q '^ Maintainer: ' || fail "no maintainer"
-depends=$(echo "$info" | sed -n 's/^ Depends: //p')
+# Here-strings, not `echo | grep -q`: under pipefail, grep -q exits at its first match and a
+# shell echo still writing its last line dies of SIGPIPE, failing the check at random (CI, stop 18).
+grep -q '^ Package: hopscope$' <<<"$info" || fail "package name: $info"
+grep -q '^ Maintainer: ' <<<"$info" || fail "no maintainer"
+depends=$(sed -n 's/^ Depends: //p' <<<"$info")
 for lib in libpsl5 libmimetic0v5 libfmt9 libstdc++6 libc6; do
   [[ "$depends" == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done

@@ -49,7 +49,8 @@ else
 fi
 
 # The installed binary.
-"$prefix/bin/hopscope" --version | grep -q '^hopscope [0-9]' || fail "--version"
+version=$("$prefix/bin/hopscope" --version) || fail "--version failed"
+grep -q '^hopscope [0-9]' <<<"$version" || fail "--version: $version"
 "$prefix/bin/hopscope" analyze "$src/samples/o365-phishing-long-chain.eml" >"$work/analyze.txt" ||
   fail "installed hopscope analyze failed"
 echo "ok installed binary runs"
