@@ -89,6 +89,13 @@ if [[ $(wc -c <"$work/out") -lt 20000 ]]; then ok; else fail "output for a huge 
 head -c 200000 /dev/urandom >"$work/random.bin"
 "$bin" explain <"$work/random.bin" >"$work/out" 2>"$work/err"
 rc=$?
-if [[ $rc == 0 || $rc == 1 ]]; then ok; else fail "random bytes: exit $rc"; fi
+if [[ $rc == 0 || $rc == 1 ]]; then
+  ok
+else
+  # The input is new on every run: keep it, or the failure could not be reproduced.
+  kept="$(mktemp "${TMPDIR:-/tmp}/hopscope-explain-random.XXXXXX")"
+  cp "$work/random.bin" "$kept"
+  fail "random bytes: exit $rc (input kept in $kept)"
+fi
 
 finish explain
