@@ -4,8 +4,8 @@ package, split each Received field into its from/by parts, read its date to UTC 
 the IPs, then print one JSON line. The equivalent of hopscope's work, without its rules.
 
 py_baseline.py LIST [OUT]: the batch form scripts/bench-batch times.
-py_baseline.py --in-memory LIST: reads every file first, then does the same work on the bytes
-ROUNDS times (default 3) and prints the best microseconds a message, to compare with
+py_baseline.py --in-memory LIST [ROUNDS]: reads every file first, then does the same work on the
+bytes ROUNDS times (default 3) and prints the best microseconds a message, to compare with
 bench_parse's per-stage figures (no file I/O on either side)."""
 import email.parser
 import email.policy
